@@ -1,0 +1,119 @@
+"""The library's front door: recommend() and load_requirements()."""
+
+from __future__ import annotations
+
+import difflib
+from functools import lru_cache
+from pathlib import Path
+
+from .catalogue import Catalogue
+from .engine import evaluate
+from .errors import InputError, Problem
+from .facts import build_facts
+from .knowledge import KnowledgeBase, load_knowledge
+from .models import Recommendation, Requirements
+from .ranking import Ranker
+from .rules import RuleBase, load_rules
+from .validation import validate
+from .yamlio import load_yaml
+
+
+@lru_cache(maxsize=8)
+def _cached_knowledge(directory: str | None) -> KnowledgeBase:
+    # Loaded models are frozen, so sharing them between calls and threads is safe.
+    return load_knowledge(directory)
+
+
+@lru_cache(maxsize=8)
+def _cached_rules(directory: str | None, knowledge_dir: str | None) -> RuleBase:
+    return load_rules(directory, _cached_knowledge(knowledge_dir).catalogue)
+
+
+def _dir_key(value: Path | str | None) -> str | None:
+    return None if value is None else str(Path(value).resolve())
+
+
+def get_knowledge(knowledge: KnowledgeBase | Path | str | None = None) -> KnowledgeBase:
+    if isinstance(knowledge, KnowledgeBase):
+        return knowledge
+    return _cached_knowledge(_dir_key(knowledge))
+
+
+def get_rules(rules: RuleBase | Path | str | None = None,
+              knowledge: KnowledgeBase | Path | str | None = None) -> RuleBase:
+    if isinstance(rules, RuleBase):
+        return rules
+    if isinstance(knowledge, KnowledgeBase):
+        return load_rules(rules, knowledge.catalogue)
+    return _cached_rules(_dir_key(rules), _dir_key(knowledge))
+
+
+def check_vocabulary(requirements: Requirements, catalogue: Catalogue, file: str = "<requirements>",
+                     where: dict[tuple[str, ...], str] | None = None) -> list[Problem]:
+    """Requirement ids and context values checked against the catalogue, with suggestions."""
+    where = where or {}
+    problems = []
+    ids = catalogue.ids
+    for req_id in requirements.requirements:
+        if req_id not in ids:
+            close = difflib.get_close_matches(req_id, ids, n=1)
+            fix = f"did you mean {close[0]!r}?" if close else "see `recommender schema` for the ids"
+            problems.append(Problem(file, where.get(("requirements", req_id), f"requirements.{req_id}"),
+                                    f"unknown requirement id {req_id!r}", fix))
+    context = requirements.context
+    for key, spec in catalogue.contexts.items():
+        if not spec.values:
+            continue
+        raw = getattr(context, key, None)
+        values = raw if isinstance(raw, list) else [] if raw is None else [raw]
+        for value in values:
+            if value not in spec.values:
+                close = difflib.get_close_matches(str(value), spec.values, n=1)
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                problems.append(Problem(file, where.get(("context", key), f"context.{key}"),
+                                        f"unknown {key} {value!r}",
+                                        f"{hint}allowed: {', '.join(spec.values)}"))
+    return problems
+
+
+def load_requirements(path: Path | str, *, knowledge: KnowledgeBase | Path | str | None = None) -> Requirements:
+    """Read and validate a requirements YAML file; every problem is reported at once."""
+    path = Path(path)
+    doc = load_yaml(path)
+    file = str(path)
+    if doc.data is None:
+        raise InputError([Problem(file, "", "the file is empty",
+                                  "write `requirements:` with at least one `id: importance` line")])
+    if not isinstance(doc.data, dict):
+        raise InputError([Problem(file, "line 1", f"the top level is a {type(doc.data).__name__}, not a mapping",
+                                  "start with `version: 1` and `requirements:`")])
+    if "version" in doc.data and doc.data["version"] != 1:
+        raise InputError([Problem(file, doc.where(("version",)), f"unsupported version {doc.data['version']!r}",
+                                  "use `version: 1`")])
+    requirements = validate(Requirements, doc)
+    lines = {k: doc.where(k) for k in doc.lines if all(isinstance(p, str) for p in k)}
+    problems = check_vocabulary(requirements, get_knowledge(knowledge).catalogue, file,
+                                {tuple(str(p) for p in k): v for k, v in lines.items()})
+    if problems:
+        raise InputError(problems)
+    return requirements
+
+
+def recommend(requirements: Requirements | dict[str, object], *,
+              knowledge: KnowledgeBase | Path | str | None = None,
+              rules: RuleBase | Path | str | None = None, lang: str = "en") -> Recommendation:
+    """Rank the tools in the knowledge base against the requirements, with explanations.
+
+    `knowledge` and `rules` may be directories (custom knowledge, e.g. an added tool) or loaded
+    bases; the bundled ones are used by default. Deterministic and safe to call from threads.
+    """
+    if not isinstance(requirements, Requirements):
+        requirements = Requirements.model_validate(requirements)
+    kb = get_knowledge(knowledge)
+    rule_base = get_rules(rules, knowledge)
+    problems = check_vocabulary(requirements, kb.catalogue)
+    if problems:
+        raise InputError(problems)
+    facts, evidence = build_facts(requirements, kb, rule_base.parameters)
+    firings, _derived = evaluate(rule_base, facts)
+    return Ranker(kb, rule_base, evidence, lang).rank(requirements, firings)

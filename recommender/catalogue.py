@@ -1,0 +1,64 @@
+"""The requirement vocabulary: ids, groups, titles and context keys (knowledge/catalogue.yaml)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Text = dict[str, str]  # language code -> text; "en" is always present
+
+
+def pick(text: Text, lang: str) -> str:
+    """The text in a language, falling back to English."""
+    return text.get(lang) or text.get("en", "")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Group(_Strict):
+    id: str
+    title: Text
+    layer: Text
+    gate: Text = Field(default_factory=dict)
+    help: Text = Field(default_factory=dict)
+
+
+class RequirementDef(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    group: str
+    title: Text
+    definition: Text
+    help: Text = Field(default_factory=dict)
+    follow_up_of: str | None = None
+
+
+class ContextDef(_Strict):
+    title: Text
+    values: list[str] = Field(default_factory=list)
+    multi: bool = False
+    integer: bool = False
+    help: Text = Field(default_factory=dict)
+
+
+class Catalogue(_Strict):
+    version: int
+    groups: list[Group]
+    requirements: list[RequirementDef]
+    contexts: dict[str, ContextDef]
+
+    def requirement(self, req_id: str) -> RequirementDef:
+        for r in self.requirements:
+            if r.id == req_id:
+                return r
+        raise KeyError(req_id)
+
+    @property
+    def ids(self) -> list[str]:
+        return [r.id for r in self.requirements]
+
+    def group(self, group_id: str) -> Group:
+        for g in self.groups:
+            if g.id == group_id:
+                return g
+        raise KeyError(group_id)

@@ -1,0 +1,156 @@
+"""The one place that talks to durable-rules.
+
+durable-rules' Host starts timer threads that dispatch concurrently with callers and crash the
+process with several live sessions, so this module keeps one host per process with the timers
+disabled, registers each compiled ruleset once, and serialises every call with a lock (the C
+engine holds the GIL anyway, so threads lose nothing). Each evaluation has its own session id,
+and its state is deleted afterwards: evaluations never see each other.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import EngineError
+from .rules import BASE_KINDS, RuleBase, compile_stage, derived_kinds
+
+
+@dataclass(frozen=True)
+class Firing:
+    """One rule firing: the rule, its effect index and the facts each alias matched."""
+
+    rule: str
+    effect: int
+    bindings: dict[str, dict[str, Any]]
+
+
+@dataclass
+class _Evaluation:
+    firings: list[Firing] = field(default_factory=list)
+    derived: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+class _Runtime:
+    """The process's single durable-rules host and the evaluations running on it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.host: Any = None
+        self.registered: set[str] = set()
+        self.live: dict[str, _Evaluation] = {}
+        self.counter = itertools.count(1)
+
+    def ensure_host(self) -> Any:
+        if self.host is None:
+            from durable import engine as durable_engine
+
+            class QuietHost(durable_engine.Host):  # type: ignore[misc]
+                def _run(self) -> None:
+                    """No timer threads: this library never uses durable timers."""
+
+            self.host = QuietHost()
+        return self.host
+
+
+_RUNTIME = _Runtime()
+
+
+def _make_action(rule_id: str, effect_types: list[str], derive_fields: dict[int, dict[str, Any]],
+                 aliases: list[str]) -> Any:
+    from durable.engine import MessageObservedException
+
+    def action(c: Any) -> None:
+        evaluation = _RUNTIME.live.get(c.s.sid)
+        if evaluation is None:  # not ours: a stale session
+            return
+        try:
+            bindings = {alias: dict(getattr(c, alias)._d) for alias in aliases}
+            for index, etype in enumerate(effect_types):
+                if etype == "derive":
+                    fact = {k: _resolve(v, bindings) for k, v in derive_fields[index].items()}
+                    try:
+                        c.assert_fact(dict(fact))
+                    except MessageObservedException:
+                        continue  # derived facts form a set: the same conclusion twice is one
+                    fact.pop("sid", None)
+                    evaluation.derived.append(fact)
+                evaluation.firings.append(Firing(rule_id, index, bindings))
+        except Exception as exc:  # noqa: BLE001 - recorded and raised by evaluate()
+            evaluation.errors.append(f"rule {rule_id}: {type(exc).__name__}: {exc}")
+
+    return action
+
+
+def _resolve(value: Any, bindings: dict[str, dict[str, Any]]) -> Any:
+    if isinstance(value, str) and value.startswith("$"):
+        alias, _, name = value[1:].partition(".")
+        return bindings[alias][name]
+    return value
+
+
+def _stage_name(rules: RuleBase, stage: int) -> str:
+    return f"rb_{rules.digest}_s{stage}"
+
+
+def _register(rules: RuleBase) -> None:
+    if _stage_name(rules, rules.stages[0]) in _RUNTIME.registered:
+        return
+    host = _RUNTIME.ensure_host()
+    derived = derived_kinds(rules.rules)
+    for stage in rules.stages:
+        kinds = sorted(set(BASE_KINDS) | {k for k, s in derived.items() if s <= stage})
+        definition = compile_stage(rules.rules, stage, kinds)
+        for rule in rules.rules:
+            if rule.stage != stage:
+                continue
+            effects = rule.effects()
+            aliases = [alias for alias, _ in rule.patterns() if alias != "none"]
+            derive_fields = {i: dict(e.fields) for i, e in enumerate(effects) if e.type == "derive"}
+            definition[rule.id]["run"] = _make_action(rule.id, [e.type for e in effects], derive_fields,
+                                                      aliases)
+        for name, body in definition.items():
+            if name.startswith("__sink."):
+                body["run"] = _never
+        # Host deletes `run` from the dict it is given.
+        host.register_rulesets({_stage_name(rules, stage): copy.copy(definition)})
+    _RUNTIME.registered.add(_stage_name(rules, rules.stages[0]))
+
+
+def _never(c: Any) -> None:  # pragma: no cover - sinks never complete
+    raise AssertionError("sink rule fired")
+
+
+def evaluate(rules: RuleBase, facts: list[dict[str, Any]]) -> tuple[list[Firing], list[dict[str, Any]]]:
+    """Run every stage over the facts; return the firings in order and all derived facts."""
+    with _RUNTIME.lock:
+        _register(rules)
+        host = _RUNTIME.host
+        sid = f"e{next(_RUNTIME.counter)}"
+        evaluation = _Evaluation()
+        _RUNTIME.live[sid] = evaluation
+        try:
+            for stage in rules.stages:
+                name = _stage_name(rules, stage)
+                # Derived facts first: a negated pattern only sees facts asserted before its match.
+                batch = [{**f, "sid": sid} for f in (*evaluation.derived, *facts)]
+                try:
+                    state = host.assert_facts(name, batch)
+                finally:
+                    host.delete_state(name, sid)
+                if isinstance(state, dict) and state.get("exception"):
+                    evaluation.errors.append(str(state["exception"]))
+                if evaluation.errors:
+                    raise EngineError("; ".join(evaluation.errors))
+        finally:
+            del _RUNTIME.live[sid]
+        return evaluation.firings, evaluation.derived
+
+
+def thread_count_hint() -> int:
+    """Threads alive in the process (the engine must not add any)."""
+    return threading.active_count()

@@ -1,0 +1,236 @@
+"""The knowledge base: tool facts and capability claims, each with evidence and a checked date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+
+from .catalogue import Catalogue, Text
+from .errors import InputError, Problem
+from .resources import bundled_dir
+from .validation import validate
+from .yamlio import load_yaml
+
+Level = Literal["native", "companion", "plugin", "partial", "none"]
+SupportLevel = Literal["supported", "partial", "none"]
+LEVELS: tuple[str, ...] = ("native", "companion", "plugin", "partial", "none")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _https(urls: list[HttpUrl]) -> list[HttpUrl]:
+    for url in urls:
+        if url.scheme != "https":
+            raise ValueError(f"evidence must be an https URL, got {url}")
+    return urls
+
+
+class Evidenced(_Strict):
+    evidence: list[HttpUrl] = Field(min_length=1)
+    checked: dt.date
+
+    _check_https = field_validator("evidence")(_https)
+
+
+class Release(_Strict):
+    version: str
+    date: dt.date
+
+
+class Cncf(_Strict):
+    maturity: Literal["sandbox", "incubating", "graduated", "archived", "none"]
+    sandbox: dt.date | None = None
+    incubating: dt.date | None = None
+    graduated: dt.date | None = None
+    archived: dt.date | None = None
+
+
+class Project(Evidenced):
+    homepage: HttpUrl | None = None
+    repo: HttpUrl | None = None
+    cncf: Cncf
+    status: Literal["active", "maintenance", "archived"]
+    license: str
+    latest_release: Release | None = None
+    vendors: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+class SupportValue(_Strict):
+    level: SupportLevel
+    note: str = ""
+
+
+class SupportTable(Evidenced):
+    values: dict[str, SupportValue]
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _short_form(cls, raw: object) -> object:
+        if isinstance(raw, dict):
+            return {k: {"level": v} if isinstance(v, str) else v for k, v in raw.items()}
+        return raw
+
+
+class Component(Evidenced):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    name: str
+    role: Literal["gitops_engine", "progressive_delivery", "workflow_engine", "event_engine",
+                  "workload_controller", "quality_gates", "ui", "other"]
+    status: Literal["active", "maintenance", "archived", "eol"] = "active"
+    license: str = ""
+    latest_release: Release | None = None
+    supports: dict[Literal["traffic_router", "metrics_provider", "workload_kinds"], SupportTable] = Field(
+        default_factory=dict)
+    note: str = ""
+
+
+class Claim(Evidenced):
+    level: Level
+    component: str | None = None
+    note: str
+    maturity: Literal["ga", "beta", "alpha"] = "ga"
+    claim: Literal["official", "vendor_claimed", "disputed"] = "official"
+
+    @model_validator(mode="after")
+    def _component_unless_none(self) -> Claim:
+        if self.level != "none" and not self.component:
+            raise ValueError("a claim with a level other than none must name its component")
+        return self
+
+
+class Integration(Evidenced):
+    with_: str = Field(alias="with")
+    note: str
+
+
+class Tool(_Strict):
+    tool: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    name: str
+    summary: Text
+    project: Project
+    components: list[Component] = Field(min_length=1)
+    capabilities: dict[str, Claim]
+    integrations: list[Integration] = Field(default_factory=list)
+
+    def component(self, component_id: str) -> Component:
+        for c in self.components:
+            if c.id == component_id:
+                return c
+        raise KeyError(component_id)
+
+
+class Manifest(_Strict):
+    revision: str
+    as_of: dt.date
+    stale_after_days: int = 180
+    description: str = ""
+
+
+class KnowledgeBase(_Strict):
+    """Everything the engine knows, validated. Immutable once loaded."""
+
+    directory: str
+    manifest: Manifest
+    catalogue: Catalogue
+    tools: tuple[Tool, ...]
+
+    def tool(self, tool_id: str) -> Tool:
+        for t in self.tools:
+            if t.tool == tool_id:
+                return t
+        raise KeyError(tool_id)
+
+
+def _cross_check(tools: list[Tool], catalogue: Catalogue, files: dict[str, str]) -> list[Problem]:
+    """What a single file's model cannot see: ids against the catalogue and the other files."""
+    problems: list[Problem] = []
+    ids = set(catalogue.ids)
+    known_tools = {t.tool for t in tools}
+    for tool in tools:
+        file = files[tool.tool]
+        components = {c.id for c in tool.components}
+        for missing in sorted(ids - set(tool.capabilities)):
+            problems.append(Problem(file, f"capabilities.{missing}", "capability not decided",
+                                    "add it with a level (none if the tool does not offer it) and evidence"))
+        for extra in sorted(set(tool.capabilities) - ids):
+            problems.append(Problem(file, f"capabilities.{extra}", "unknown capability id",
+                                    "use an id from catalogue.yaml, or add it there first"))
+        for cap_id, claim in tool.capabilities.items():
+            if claim.component and claim.component not in components:
+                problems.append(Problem(file, f"capabilities.{cap_id}.component",
+                                        f"unknown component {claim.component!r}",
+                                        f"use one of: {', '.join(sorted(components))}"))
+        for comp in tool.components:
+            for dim, table in comp.supports.items():
+                allowed = set(catalogue.contexts[dim].values) if dim in catalogue.contexts else set()
+                for value in sorted(set(table.values) - allowed):
+                    problems.append(Problem(file, f"components.{comp.id}.supports.{dim}.{value}",
+                                            "unknown context value", f"use one of: {', '.join(sorted(allowed))}"))
+                for value in sorted(allowed - set(table.values)):
+                    problems.append(Problem(file, f"components.{comp.id}.supports.{dim}.{value}",
+                                            "context value not decided", "add it: supported, partial or none"))
+            if comp.role == "progressive_delivery":
+                for dim in ("traffic_router", "metrics_provider", "workload_kinds"):
+                    if dim not in comp.supports:
+                        problems.append(Problem(file, f"components.{comp.id}.supports.{dim}",
+                                                "a progressive-delivery component must decide this table",
+                                                "add the table with every value from catalogue.yaml"))
+        for integ in tool.integrations:
+            if integ.with_ not in known_tools:
+                problems.append(Problem(file, "integrations", f"unknown tool {integ.with_!r}",
+                                        f"use one of: {', '.join(sorted(known_tools))}"))
+    return problems
+
+
+def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
+    """Load and validate a knowledge directory (the bundled one by default)."""
+    root = Path(directory) if directory is not None else bundled_dir("knowledge")
+    if not root.is_dir():
+        raise InputError([Problem(str(root), "", "knowledge directory not found",
+                                  "pass a directory holding manifest.yaml, catalogue.yaml and tool files")])
+    problems: list[Problem] = []
+    manifest = catalogue = None
+    for name in ("manifest.yaml", "catalogue.yaml"):
+        if not (root / name).is_file():
+            problems.append(Problem(str(root / name), "", "missing",
+                                    f"copy {name} from the bundled knowledge (recommender kb path)"))
+    if problems:
+        raise InputError(problems)
+    try:
+        manifest = validate(Manifest, load_yaml(root / "manifest.yaml"))
+    except InputError as exc:
+        problems += exc.problems
+    try:
+        catalogue = validate(Catalogue, load_yaml(root / "catalogue.yaml"))
+    except InputError as exc:
+        problems += exc.problems
+    tools: list[Tool] = []
+    files: dict[str, str] = {}
+    tool_files = sorted(p for p in root.glob("*.yaml") if p.name not in ("manifest.yaml", "catalogue.yaml"))
+    for path in tool_files:
+        try:
+            tool = validate(Tool, load_yaml(path))
+        except InputError as exc:
+            problems += exc.problems
+            continue
+        if tool.tool in files:
+            problems.append(Problem(str(path), "tool", f"tool id {tool.tool!r} also in {files[tool.tool]}",
+                                    "give each tool file its own id"))
+            continue
+        files[tool.tool] = str(path)
+        tools.append(tool)
+    if not tool_files:
+        problems.append(Problem(str(root), "", "no tool files", "add at least one <tool>.yaml"))
+    if catalogue is not None:
+        problems += _cross_check(tools, catalogue, files)
+    if problems:
+        raise InputError(problems)
+    assert manifest is not None and catalogue is not None
+    return KnowledgeBase(directory=str(root), manifest=manifest, catalogue=catalogue,
+                         tools=tuple(sorted(tools, key=lambda t: t.tool)))

@@ -1,0 +1,126 @@
+"""The library's public data: what goes in (Requirements) and what comes out (Recommendation)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Importance = Literal["must", "high", "medium", "nice", "avoid"]
+IMPORTANCE_ORDER: tuple[Importance, ...] = ("must", "high", "medium", "nice", "avoid")
+Verdict = Literal["recommended", "viable", "excluded"]
+
+
+class Context(BaseModel):
+    """What the rules read but do not score by itself."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    traffic_router: str | None = None
+    metrics_provider: str | None = None
+    platform: str | None = None
+    already_using: list[str] = Field(default_factory=list)
+    workload_kinds: list[str] = Field(default_factory=list)
+    clusters: int | None = Field(default=None, ge=1, le=100_000)
+
+
+class Requirements(BaseModel):
+    """A team's requirements: requirement id -> importance, plus context and notes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: Literal[1] = 1
+    context: Context = Field(default_factory=Context)
+    requirements: dict[str, Importance] = Field(default_factory=dict)
+    notes: str | None = None
+
+
+class Explanation(BaseModel):
+    """One line of HOW: a rule that fired for this tool, with its points and evidence."""
+
+    rule: str
+    kind: Literal["meets", "misses", "penalty", "bonus", "note"]
+    requirement: str | None = None
+    component: str | None = None
+    level: str | None = None
+    points: float = 0.0
+    text: str
+    evidence: list[str] = Field(default_factory=list)
+
+
+class Risk(BaseModel):
+    rule: str
+    severity: Literal["high", "medium", "low"]
+    requirement: str | None = None
+    text: str
+    evidence: list[str] = Field(default_factory=list)
+
+
+class Exclusion(BaseModel):
+    rule: str
+    requirement: str
+    text: str
+    evidence: list[str] = Field(default_factory=list)
+
+
+class Cover(BaseModel):
+    """A must the tool lacks that a documented partner provides, so a stack still meets it."""
+
+    rule: str
+    requirement: str
+    by: str
+    text: str
+    evidence: list[str] = Field(default_factory=list)
+
+
+class ToolResult(BaseModel):
+    tool: str
+    name: str
+    rank: int
+    score: float = Field(ge=0, le=100)
+    verdict: Verdict
+    explanations: list[Explanation]
+    risks: list[Risk] = Field(default_factory=list)
+    exclusions: list[Exclusion] = Field(default_factory=list)
+    covers: list[Cover] = Field(default_factory=list)
+    musts_met: int = 0
+    musts_total: int = 0
+
+
+class StackPart(BaseModel):
+    """One piece of the suggested deployment and the layer it covers."""
+
+    tool: str
+    component: str
+    name: str
+    layer: str
+    layer_title: str
+    requirements: list[str] = Field(default_factory=list)
+    rules: list[str] = Field(default_factory=list)
+    text: str = ""
+    evidence: list[str] = Field(default_factory=list)
+
+
+class NoFit(BaseModel):
+    """No tool (alone or in a documented stack) meets every must."""
+
+    text: str
+    failing: dict[str, list[str]]  # tool -> musts it cannot meet
+    relaxations: list[list[str]]  # smallest sets of musts whose relaxation gives a fit
+    conflicts: list[list[str]] = Field(default_factory=list)  # pairs of musts no one tool meets together
+
+
+class Recommendation(BaseModel):
+    ranking: list[ToolResult]
+    stack: list[StackPart] = Field(default_factory=list)
+    no_fit: NoFit | None = None
+    order_reason: str = ""
+    knowledge_revision: str
+    knowledge_as_of: str
+    stale_facts: int = 0
+    lang: str = "en"
+    requirements: Requirements
+
+    @property
+    def top(self) -> ToolResult | None:
+        return self.ranking[0] if self.ranking and self.ranking[0].verdict != "excluded" else None

@@ -1,0 +1,319 @@
+"""Rule firings -> a ranked, explained Recommendation.
+
+Nothing here invents a reason: every line comes from a firing, its text from the rule's
+template and its evidence from the facts the rule matched. This module adds the firings up,
+orders the tools and picks the stack the rules suggested for the winner.
+"""
+
+from __future__ import annotations
+
+import itertools
+import string
+from collections import defaultdict
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from .catalogue import pick
+from .engine import Firing
+from .knowledge import KnowledgeBase
+from .models import (
+    Cover,
+    Exclusion,
+    Explanation,
+    NoFit,
+    Recommendation,
+    Requirements,
+    Risk,
+    StackPart,
+    ToolResult,
+)
+from .rules import Effect, RuleBase
+
+MATURITY_ORDER = {"graduated": 0, "incubating": 1, "sandbox": 2, "none": 3, "archived": 4}
+ROLE_LAYER = {"gitops_engine": "delivery", "progressive_delivery": "progressive", "workflow_engine": "workflows",
+              "event_engine": "workflows", "workload_controller": "workloads", "quality_gates": "quality"}
+
+
+class _Formatter(string.Formatter):
+    def get_value(self, key: int | str, args: Any, kwargs: Any) -> Any:
+        return kwargs.get(key, "?") if isinstance(key, str) else super().get_value(key, args, kwargs)
+
+
+_FORMAT = _Formatter()
+
+
+@dataclass
+class _Resolved:
+    rule: str
+    effect: Effect
+    fields: dict[str, Any]
+    text: str
+    evidence: list[str]
+
+
+@dataclass
+class _Tally:
+    lines: list[tuple[float, Explanation]] = field(default_factory=list)
+    risks: list[Risk] = field(default_factory=list)
+    exclusions: list[Exclusion] = field(default_factory=list)
+    covers: list[Cover] = field(default_factory=list)
+
+
+class Ranker:
+    def __init__(self, kb: KnowledgeBase, rules: RuleBase, evidence: dict[str, list[str]], lang: str) -> None:
+        self.kb = kb
+        self.rules = rules
+        self.evidence = evidence
+        self.lang = lang
+        self.effects = {r.id: r.effects() for r in rules.rules}
+        self.messages = rules.parameters
+
+    # --- templates --------------------------------------------------------------------------
+    def name_of(self, tool_id: str) -> str:
+        try:
+            return self.kb.tool(tool_id).name
+        except KeyError:
+            return tool_id
+
+    def component_name(self, tool_id: str, component_id: str) -> str:
+        try:
+            return self.kb.tool(tool_id).component(component_id).name
+        except KeyError:
+            return component_id
+
+    def req_title(self, req_id: str) -> str:
+        try:
+            return pick(self.kb.catalogue.requirement(req_id).title, self.lang)
+        except KeyError:
+            return req_id
+
+    def message(self, key: str, **values: Any) -> str:
+        template = self.messages.messages.get(key, {})
+        return _FORMAT.format(pick(template, self.lang), **values)
+
+    def resolve(self, firing: Firing) -> _Resolved:
+        effect = self.effects[firing.rule][firing.effect]
+        fields = {k: _value(v, firing.bindings) for k, v in effect.fields.items()}
+        values: dict[str, Any] = {alias: SimpleNamespace(**fact) for alias, fact in firing.bindings.items()}
+        tool = str(fields.get("tool", ""))
+        owner = str(fields.get("owner") or tool)
+        values["tool"] = self.name_of(tool)
+        if "requirement" in fields:
+            values["requirement"] = self.req_title(str(fields["requirement"]))
+        component = fields.get("component") or next(
+            (f["component"] for f in firing.bindings.values() if f.get("component") and f.get("tool") == tool), "")
+        if component:
+            values["component"] = self.component_name(owner, str(component))
+        for key in ("by", "owner", "with"):
+            if fields.get(key):
+                values[key] = self.name_of(str(fields[key]))
+        for alias, fact in firing.bindings.items():
+            if "level" in fact:
+                values.setdefault("level", pick(self.messages.level_names.get(fact["level"], {}), self.lang)
+                                  or fact["level"])
+            if "note" not in values and fact.get("kind") == "cap":
+                values["note"] = self._claim_note(fact)
+        text = _FORMAT.format(pick(effect.text, self.lang), **values).strip() if effect.text else ""
+        urls: list[str] = []
+        for alias in effect.evidence:
+            for url in self.evidence.get(firing.bindings[alias].get("ev", ""), []):
+                if url not in urls:
+                    urls.append(url)
+        return _Resolved(firing.rule, effect, fields, text, urls)
+
+    def _claim_note(self, fact: dict[str, Any]) -> str:
+        try:
+            return self.kb.tool(fact["tool"]).capabilities[fact["req"]].note
+        except KeyError:
+            return ""
+
+    # --- ranking ----------------------------------------------------------------------------
+    def rank(self, requirements: Requirements, firings: list[Firing]) -> Recommendation:
+        weights = self.rules.parameters.importance_weights
+        positive_weight = sum(weights[i] for i in requirements.requirements.values() if i != "avoid")
+        scale = 100.0 / positive_weight if positive_weight else 0.0
+        tallies: dict[str, _Tally] = {t.tool: _Tally() for t in self.kb.tools}
+        stack_effects: list[_Resolved] = []
+        seen: set[tuple[str, str, str]] = set()
+        for firing in firings:
+            resolved = self.resolve(firing)
+            etype = resolved.effect.type
+            if etype == "derive":
+                continue
+            key = (resolved.rule, etype, repr(sorted(resolved.fields.items())))
+            if key in seen:  # the same conclusion reached through two chains counts once
+                continue
+            seen.add(key)
+            tool = str(resolved.fields.get("tool"))
+            if etype == "stack":
+                stack_effects.append(resolved)
+                continue
+            if tool not in tallies:
+                continue
+            tally = tallies[tool]
+            req = resolved.fields.get("requirement")
+            if etype in ("contribute", "miss", "note") or (etype == "risk" and "points" in resolved.fields):
+                raw = _product(resolved.fields.get("points", 0)) if etype in ("contribute", "risk") else 0.0
+                kind = "note" if etype == "note" else "misses" if etype == "miss" else \
+                    "penalty" if raw < 0 else "meets" if req else "bonus"
+                if etype == "contribute" and raw > 0 and resolved.fields.get("kind") == "bonus":
+                    kind = "bonus"
+                tally.lines.append((raw, Explanation(
+                    rule=resolved.rule, kind=kind, requirement=str(req) if req else None,
+                    component=resolved.fields.get("component") or None,
+                    level=resolved.fields.get("level"), points=0.0, text=resolved.text,
+                    evidence=resolved.evidence)))
+            if etype == "risk":
+                tally.risks.append(Risk(rule=resolved.rule, severity=resolved.fields["severity"],
+                                        requirement=str(req) if req else None, text=resolved.text,
+                                        evidence=resolved.evidence))
+            elif etype == "exclude":
+                tally.exclusions.append(Exclusion(rule=resolved.rule, requirement=str(req), text=resolved.text,
+                                                  evidence=resolved.evidence))
+            elif etype == "cover":
+                tally.covers.append(Cover(rule=resolved.rule, requirement=str(req), by=str(resolved.fields["by"]),
+                                          text=resolved.text, evidence=resolved.evidence))
+        musts = sorted(r for r, i in requirements.requirements.items() if i == "must")
+        results = [self._result(tool, tally, scale, musts) for tool, tally in tallies.items()]
+        results.sort(key=lambda r: (r.verdict == "excluded", -r.score, -r.musts_met,
+                                    MATURITY_ORDER.get(self.kb.tool(r.tool).project.cncf.maturity, 9), r.tool))
+        for index, result in enumerate(results, start=1):
+            result.rank = index
+        winner = results[0] if results and results[0].verdict != "excluded" else None
+        stack = self._stack(winner, stack_effects) if winner else []
+        if winner:
+            winner.verdict = "recommended"
+            in_stack = {p.tool for p in stack}
+            for result in results[1:]:
+                if result.tool in in_stack and result.verdict != "excluded":
+                    result.verdict = "recommended"
+        no_fit = None if winner else self._no_fit(results, musts)
+        return Recommendation(
+            ranking=results, stack=stack, no_fit=no_fit, order_reason=self._order_reason(results),
+            knowledge_revision=self.kb.manifest.revision, knowledge_as_of=self.kb.manifest.as_of.isoformat(),
+            lang=self.lang, requirements=requirements)
+
+    def _result(self, tool: str, tally: _Tally, scale: float, musts: list[str]) -> ToolResult:
+        # A requirement is credited once: when two rules credit it (two partners covering the
+        # same must), the best counts and the others stay as notes.
+        best: dict[str, float] = {}
+        for raw, line in tally.lines:
+            if raw > 0 and line.requirement:
+                best[line.requirement] = max(best.get(line.requirement, 0.0), raw)
+        credited: set[str] = set()
+        lines: list[tuple[float, Explanation]] = []
+        for raw, line in sorted(tally.lines, key=lambda p: -p[0]):
+            if raw > 0 and line.requirement:
+                if line.requirement in credited or raw < best[line.requirement]:
+                    line.kind = "note"
+                    raw = 0.0
+                else:
+                    credited.add(line.requirement)
+            lines.append((raw, line))
+        gains = [(raw, line) for raw, line in lines if raw >= 0]
+        losses = [(raw, line) for raw, line in lines if raw < 0]
+        total = 0.0
+        explanations: list[Explanation] = []
+        for raw, line in sorted(gains, key=lambda p: (-p[0], p[1].requirement or "", p[1].rule)):
+            # A bonus never lifts a score above 100 either.
+            line.points = min(round(raw * scale, 2), round(100.0 - total, 2))
+            total += line.points
+            explanations.append(line)
+        for raw, line in sorted(losses, key=lambda p: (p[0], p[1].requirement or "", p[1].rule)):
+            # A penalty never takes a score below zero: it is capped at what the tool has left.
+            line.points = max(round(raw * scale, 2), -round(total, 2))
+            total += line.points
+            explanations.append(line)
+        lifted = {(c.requirement) for c in tally.covers}
+        standing = [e for e in tally.exclusions if e.requirement not in lifted]
+        failed = {e.requirement for e in standing}
+        return ToolResult(
+            tool=tool, name=self.name_of(tool), rank=0, score=min(100.0, max(0.0, round(total, 2))),
+            verdict="excluded" if standing else "viable", explanations=explanations,
+            risks=sorted(tally.risks, key=lambda r: (("high", "medium", "low").index(r.severity), r.rule)),
+            exclusions=standing, covers=tally.covers, musts_met=len(musts) - len(failed), musts_total=len(musts))
+
+    def _stack(self, winner: ToolResult, effects: list[_Resolved]) -> list[StackPart]:
+        parts: dict[tuple[str, str], StackPart] = {}
+        partners_covering = {c.by for c in winner.covers}
+        for resolved in effects:
+            fields = resolved.fields
+            if fields.get("tool") != winner.tool:
+                continue
+            owner = str(fields.get("owner") or winner.tool)
+            if owner != winner.tool and fields.get("only_if_covering") and owner not in partners_covering:
+                continue
+            component = str(fields["component"])
+            key = (owner, component)
+            part = parts.get(key)
+            if part is None:
+                comp = self.kb.tool(owner).component(component)
+                layer = ROLE_LAYER.get(comp.role, str(fields["layer"]))
+                part = StackPart(tool=owner, component=component, name=comp.name, layer=layer,
+                                 layer_title=pick(self.kb.catalogue.group(layer).layer, self.lang),
+                                 text=resolved.text, evidence=list(resolved.evidence))
+                parts[key] = part
+            req = fields.get("requirement")
+            if req and req not in part.requirements:
+                part.requirements.append(str(req))
+            if resolved.rule not in part.rules:
+                part.rules.append(resolved.rule)
+        order = [g.id for g in self.kb.catalogue.groups]
+        return sorted(parts.values(), key=lambda p: (p.tool != winner.tool,
+                                                     order.index(p.layer) if p.layer in order else 99, p.name))
+
+    def _no_fit(self, results: list[ToolResult], musts: list[str]) -> NoFit:
+        failing = {r.tool: sorted(e.requirement for e in r.exclusions) for r in results}
+        smallest = min((len(v) for v in failing.values()), default=0)
+        relaxations = sorted({tuple(v) for v in failing.values() if len(v) == smallest})
+        conflicts = []
+        for a, b in itertools.combinations(musts, 2):
+            alone_a = any(a not in f for f in failing.values())
+            alone_b = any(b not in f for f in failing.values())
+            together = any(a not in f and b not in f for f in failing.values())
+            if alone_a and alone_b and not together:
+                conflicts.append([a, b])
+        options = "; ".join(
+            self.message("relax_option", musts=", ".join(self.req_title(m) for m in relax),
+                         tool=self.name_of(next(t for t, f in failing.items() if tuple(f) == relax)))
+            for relax in relaxations)
+        return NoFit(text=self.message("no_fit", options=options), failing=failing,
+                     relaxations=[list(r) for r in relaxations], conflicts=conflicts)
+
+    def _order_reason(self, results: list[ToolResult]) -> str:
+        live = [r for r in results if r.verdict != "excluded"]
+        if len(live) < 2:
+            return self.message("order_single") if live else ""
+        first, second = live[0], live[1]
+        diff: dict[str, float] = defaultdict(float)
+        for line in first.explanations:
+            diff[line.requirement or line.rule] += line.points
+        for line in second.explanations:
+            diff[line.requirement or line.rule] -= line.points
+        decisive = sorted(((v, k) for k, v in diff.items() if v > 0), reverse=True)[:3]
+        if first.score == second.score:
+            return self.message("order_tie", first=first.name, second=second.name)
+        labels = {line.requirement or line.rule: line.text.split(":")[0] for line in first.explanations}
+        names = ", ".join(self.req_title(k) if k in self.kb.catalogue.ids else labels.get(k, k)
+                          for _, k in decisive)
+        return self.message("order_margin", first=first.name, second=second.name,
+                            margin=f"{first.score - second.score:.1f}", factors=names)
+
+
+def _value(value: Any, bindings: dict[str, dict[str, Any]]) -> Any:
+    if isinstance(value, list):
+        return [_value(v, bindings) for v in value]
+    if isinstance(value, str) and value.startswith("$"):
+        alias, _, name = value[1:].partition(".")
+        return bindings[alias][name]
+    return value
+
+
+def _product(points: Any) -> float:
+    if isinstance(points, list):
+        out = 1.0
+        for p in points:
+            out *= float(p)
+        return out
+    return float(points)

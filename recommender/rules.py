@@ -1,0 +1,345 @@
+"""Rules as data (rules/*.yaml): validated on load and compiled onto durable-rules rulesets.
+
+A rule matches facts (`when`) and has effects (`then`). Facts are flat dicts with a `kind`.
+Rules run in stages: a stage sees the base facts and everything earlier stages derived, so a
+negated pattern (`none:`) may only name kinds that are complete before its stage begins
+(stratified negation; durable-rules does not retract an activation when a negated fact arrives
+later).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .catalogue import Catalogue, Text
+from .errors import InputError, Problem
+from .knowledge import LEVELS
+from .resources import bundled_dir
+from .validation import validate
+from .yamlio import load_yaml
+
+# The fields of each base fact kind, as the facts builder asserts them.
+BASE_KINDS: dict[str, tuple[str, ...]] = {
+    "req": ("req", "importance", "weight", "group", "positive", "must"),
+    "cap": ("tool", "req", "level", "factor", "component", "maturity", "claim", "met", "strong",
+            "group", "ev"),
+    "project": ("tool", "status", "maturity", "ev"),
+    "component": ("tool", "component", "role", "status", "ev"),
+    "support": ("tool", "component", "dim", "value", "level", "note", "ev"),
+    "integration": ("tool", "with", "ev"),
+    "ctx": ("key", "value"),
+}
+EFFECT_TYPES = ("derive", "contribute", "exclude", "cover", "risk", "miss", "note", "stack")
+# Fields every effect of a type must give.
+EFFECT_FIELDS: dict[str, tuple[str, ...]] = {
+    "derive": ("kind",),
+    "contribute": ("tool", "points"),
+    "exclude": ("tool", "requirement"),
+    "cover": ("tool", "requirement", "by"),
+    "risk": ("tool", "severity"),
+    "miss": ("tool", "requirement"),
+    "note": ("tool",),
+    "stack": ("tool", "component", "layer"),
+}
+# durable-rules' action context already has these attributes.
+RESERVED_ALIASES = {"s", "m", "host", "assert_fact", "retract_fact", "post", "get_facts", "delete_state"}
+_OPS = {"gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte"}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Effect(_Strict):
+    type: str
+    fields: dict[str, Any]
+    text: Text = Field(default_factory=dict)
+    evidence: list[str] = Field(default_factory=list)  # aliases whose facts' evidence is cited
+
+
+class Rule(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_.-]*$")
+    description: str
+    stage: int = Field(default=1, ge=1, le=9)
+    when: list[dict[str, dict[str, Any]]] = Field(min_length=1)
+    then: list[dict[str, Any]] = Field(min_length=1)
+
+    @field_validator("when")
+    @classmethod
+    def _one_alias_each(cls, patterns: list[dict[str, dict[str, Any]]]) -> list[dict[str, dict[str, Any]]]:
+        for pattern in patterns:
+            if len(pattern) != 1:
+                raise ValueError("each `when` item is one `alias: {field: value}` mapping")
+        return patterns
+
+    def patterns(self) -> list[tuple[str, dict[str, Any]]]:
+        return [next(iter(p.items())) for p in self.when]
+
+    def effects(self) -> list[Effect]:
+        out = []
+        for item in self.then:
+            (etype, body), = item.items()
+            body = dict(body or {})
+            text = body.pop("text", {})
+            evidence = body.pop("evidence", [])
+            out.append(Effect(type=etype, fields=body, text=text,
+                              evidence=evidence if isinstance(evidence, list) else [evidence]))
+        return out
+
+
+class Parameters(_Strict):
+    importance_weights: dict[Literal["must", "high", "medium", "nice", "avoid"], float]
+    level_factors: dict[Literal["native", "companion", "plugin", "partial", "none"], float]
+    level_names: dict[str, Text]
+    severity_names: dict[str, Text] = Field(default_factory=dict)
+    messages: dict[str, Text] = Field(default_factory=dict)
+
+
+class RuleFile(_Strict):
+    rules: list[Rule] = Field(default_factory=list)
+
+
+class RuleBase(_Strict):
+    """Validated rules plus parameters, with a content digest that names the compiled rulesets."""
+
+    directory: str
+    parameters: Parameters
+    rules: tuple[Rule, ...]
+    files: dict[str, str]  # rule id -> file
+    digest: str
+
+    @property
+    def stages(self) -> list[int]:
+        return sorted({r.stage for r in self.rules})
+
+    def rule(self, rule_id: str) -> Rule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+
+def load_rules(directory: Path | str | None = None, catalogue: Catalogue | None = None) -> RuleBase:
+    """Load and validate a rules directory (the bundled one by default)."""
+    root = Path(directory) if directory is not None else bundled_dir("rules")
+    if not root.is_dir():
+        raise InputError([Problem(str(root), "", "rules directory not found",
+                                  "pass a directory holding parameters.yaml and rule files")])
+    problems: list[Problem] = []
+    params_path = root / "parameters.yaml"
+    parameters = None
+    if not params_path.is_file():
+        problems.append(Problem(str(params_path), "", "missing", "copy parameters.yaml from the bundled rules"))
+    else:
+        try:
+            parameters = validate(Parameters, load_yaml(params_path))
+        except InputError as exc:
+            problems += exc.problems
+    rules: list[Rule] = []
+    files: dict[str, str] = {}
+    digest = hashlib.sha256()
+    for path in sorted(root.glob("*.yaml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        if path.name == "parameters.yaml":
+            continue
+        try:
+            doc = load_yaml(path)
+            rule_file = validate(RuleFile, doc)
+        except InputError as exc:
+            problems += exc.problems
+            continue
+        for index, rule in enumerate(rule_file.rules):
+            if rule.id in files:
+                problems.append(Problem(str(path), doc.where(("rules", index, "id")),
+                                        f"rule id {rule.id!r} also in {files[rule.id]}", "give each rule its own id"))
+                continue
+            files[rule.id] = str(path)
+            problems += [Problem(str(path), doc.where(("rules", index)) + f" ({rule.id})", msg, fix)
+                         for msg, fix in check_rule(rule, catalogue)]
+            rules.append(rule)
+    if not rules:
+        problems.append(Problem(str(root), "", "no rules found", "add rule files with a `rules:` list"))
+    problems += _check_strata(rules, files)
+    if problems:
+        raise InputError(problems)
+    assert parameters is not None
+    if catalogue is not None:
+        digest.update(catalogue.model_dump_json().encode())
+    return RuleBase(directory=str(root), parameters=parameters, rules=tuple(rules), files=files,
+                    digest=digest.hexdigest()[:16])
+
+
+def derived_kinds(rules: list[Rule] | tuple[Rule, ...]) -> dict[str, int]:
+    """Each derived fact kind and the first stage that derives it."""
+    kinds: dict[str, int] = {}
+    for rule in rules:
+        for effect in rule.effects():
+            if effect.type == "derive":
+                kind = str(effect.fields.get("kind"))
+                kinds[kind] = min(kinds.get(kind, rule.stage), rule.stage)
+    return kinds
+
+
+def _check_strata(rules: list[Rule], files: dict[str, str]) -> list[Problem]:
+    problems = []
+    derived = derived_kinds(rules)
+    last_stage: dict[str, int] = {}
+    for rule in rules:
+        for effect in rule.effects():
+            if effect.type == "derive":
+                kind = str(effect.fields.get("kind"))
+                last_stage[kind] = max(last_stage.get(kind, 0), rule.stage)
+    for rule in rules:
+        for alias, pattern in rule.patterns():
+            kind = pattern.get("kind")
+            if not isinstance(kind, str):
+                continue
+            if kind not in BASE_KINDS and kind not in derived:
+                problems.append(Problem(files[rule.id], rule.id, f"pattern {alias!r} matches kind {kind!r}, "
+                                        "which no fact has and no rule derives",
+                                        f"use a base kind ({', '.join(BASE_KINDS)}) or a derived one"))
+            elif alias == "none" and last_stage.get(kind, 0) >= rule.stage:
+                problems.append(Problem(files[rule.id], rule.id,
+                                        f"negates kind {kind!r}, which is still derived in stage "
+                                        f"{last_stage[kind]}", f"move the rule to stage {last_stage[kind] + 1}"))
+            elif alias != "none" and derived.get(kind, 0) > rule.stage and kind not in BASE_KINDS:
+                problems.append(Problem(files[rule.id], rule.id,
+                                        f"matches kind {kind!r}, first derived in a later stage "
+                                        f"({derived[kind]})", f"move the rule to stage {derived[kind]} or later"))
+    return problems
+
+
+def check_rule(rule: Rule, catalogue: Catalogue | None) -> list[tuple[str, str]]:
+    """Problems in one rule: unknown effect types, fields, aliases and ids."""
+    problems: list[tuple[str, str]] = []
+    aliases: list[str] = []
+    req_ids = set(catalogue.ids) if catalogue else set()
+    groups = {g.id for g in catalogue.groups} if catalogue else set()
+    contexts = catalogue.contexts if catalogue else {}
+
+    def check_value(field: str, value: Any) -> None:
+        if isinstance(value, str) and value.startswith("$"):
+            ref_alias = value[1:].split(".", 1)[0]
+            if ref_alias not in aliases:
+                problems.append((f"refers to {value!r} before alias {ref_alias!r} is bound",
+                                 "bind the alias in an earlier `when` item"))
+            return
+        if isinstance(value, dict):
+            for op, operand in value.items():
+                if op in ("in", "not_in"):
+                    for item in operand:
+                        check_value(field, item)
+                elif op == "not":
+                    check_value(field, operand)
+                elif op not in _OPS and op != "exists":
+                    problems.append((f"unknown operator {op!r}", "use in, not_in, not, gt, gte, lt, lte, exists"))
+            return
+        if not catalogue:
+            return
+        if field == "req" and value not in req_ids:
+            problems.append((f"unknown requirement id {value!r}", "use an id from catalogue.yaml"))
+        elif field == "group" and value not in groups:
+            problems.append((f"unknown group {value!r}", f"use one of: {', '.join(sorted(groups))}"))
+        elif field == "level" and value not in LEVELS and value not in ("supported",):
+            problems.append((f"unknown level {value!r}", f"use one of: {', '.join(LEVELS)}"))
+        elif field == "key" and value not in contexts:
+            problems.append((f"unknown context key {value!r}", f"use one of: {', '.join(sorted(contexts))}"))
+
+    for alias, pattern in rule.patterns():
+        kind = pattern.get("kind")
+        if alias in RESERVED_ALIASES:
+            problems.append((f"alias {alias!r} is reserved by the engine", "pick another alias name"))
+        if not isinstance(kind, str):
+            problems.append((f"pattern {alias!r} has no `kind`", "add `kind: <fact kind>`"))
+        fields = BASE_KINDS.get(kind or "")
+        for field, value in pattern.items():
+            if fields is not None and field != "kind" and field not in fields:
+                problems.append((f"fact kind {kind!r} has no field {field!r}",
+                                 f"use one of: {', '.join(fields)}"))
+            if field == "value" and isinstance(value, str) and not value.startswith("$"):
+                key = pattern.get("key")
+                if isinstance(key, str) and key in contexts and contexts[key].values \
+                        and value not in contexts[key].values:
+                    problems.append((f"unknown value {value!r} for context {key!r}",
+                                     f"use one of: {', '.join(contexts[key].values)}"))
+                continue
+            check_value(field, value)
+        if alias != "none":
+            aliases.append(alias)
+    for effect in rule.effects():
+        if effect.type not in EFFECT_TYPES:
+            problems.append((f"unknown effect {effect.type!r}", f"use one of: {', '.join(EFFECT_TYPES)}"))
+            continue
+        for needed in EFFECT_FIELDS[effect.type]:
+            if needed not in effect.fields:
+                problems.append((f"effect {effect.type!r} needs field {needed!r}", f"add `{needed}:`"))
+        if effect.type != "derive" and "en" not in effect.text:
+            problems.append((f"effect {effect.type!r} has no English text", "add `text: {en: ...}`"))
+        for field, value in effect.fields.items():
+            values = value if isinstance(value, list) else [value]
+            for item in values:
+                if isinstance(item, str) and item.startswith("$"):
+                    check_value(field, item)
+        for alias in effect.evidence:
+            if alias not in aliases:
+                problems.append((f"evidence names unbound alias {alias!r}", "name an alias from `when`"))
+    return problems
+
+
+# --- compiling onto durable-rules -------------------------------------------------------------
+
+def _ref(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith("$"):
+        alias, _, field = value[1:].partition(".")
+        return {alias: field}
+    return value
+
+
+def _condition(field: str, value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        parts: list[dict[str, Any]] = []
+        for op, operand in value.items():
+            if op == "in":
+                parts.append({"$or": [{field: _ref(v)} for v in operand]})
+            elif op == "not_in":
+                parts.extend({"$neq": {field: _ref(v)}} for v in operand)
+            elif op == "not":
+                parts.append({"$neq": {field: _ref(operand)}})
+            elif op == "exists":
+                parts.append({"$ex" if operand else "$nex": {field: 1}})
+            else:
+                parts.append({_OPS[op]: {field: _ref(operand)}})
+        return parts[0] if len(parts) == 1 else {"$and": parts}
+    return {field: _ref(value)}
+
+
+def compile_pattern(pattern: dict[str, Any]) -> dict[str, Any]:
+    conditions = [_condition(f, v) for f, v in pattern.items()]
+    return conditions[0] if len(conditions) == 1 else {"$and": conditions}
+
+
+def compile_stage(rules: tuple[Rule, ...], stage: int, fact_kinds: list[str]) -> dict[str, dict[str, Any]]:
+    """The durable-rules definition of one stage, without actions (the engine adds them)."""
+    definition: dict[str, dict[str, Any]] = {}
+    for rule in rules:
+        if rule.stage != stage:
+            continue
+        items = []
+        for index, (alias, pattern) in enumerate(rule.patterns()):
+            name = f"m_{index}$not" if alias == "none" else alias
+            items.append({name: compile_pattern(pattern)})
+        definition[rule.id] = {"all": items}
+    # Every asserted fact must be matched by some rule, or durable-rules refuses it: give each kind
+    # a sink that never completes.
+    for kind in fact_kinds:
+        definition[f"__sink.{kind}"] = {"all": [{"a": {"kind": kind}}, {"b": {"kind": "__never__"}}]}
+    return definition
+
+
+def describe(definition: dict[str, Any]) -> str:
+    return json.dumps(definition, sort_keys=True)
