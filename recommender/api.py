@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,39 +14,51 @@ from .facts import build_facts
 from .knowledge import KnowledgeBase, load_knowledge
 from .models import Recommendation, Requirements
 from .ranking import Ranker
+from .resources import bundled_dir
 from .rules import RuleBase, load_rules
 from .validation import validate
 from .yamlio import load_yaml
 
 
-@lru_cache(maxsize=8)
-def _cached_knowledge(directory: str | None) -> KnowledgeBase:
-    # Loaded models are frozen, so sharing them between calls and threads is safe.
+# Loaded bases are frozen models, so sharing them between calls and threads is safe. The caches
+# are keyed by the directories' content, so an edited file is never served stale.
+@lru_cache(maxsize=16)
+def _cached_knowledge(directory: str, _digest: str) -> KnowledgeBase:
     return load_knowledge(directory)
 
 
-@lru_cache(maxsize=8)
-def _cached_rules(directory: str | None, knowledge_dir: str | None) -> RuleBase:
-    return load_rules(directory, _cached_knowledge(knowledge_dir).catalogue)
+@lru_cache(maxsize=16)
+def _cached_rules(directory: str, _digest: str, catalogue_json: str) -> RuleBase:
+    return load_rules(directory, Catalogue.model_validate_json(catalogue_json))
 
 
-def _dir_key(value: Path | str | None) -> str | None:
-    return None if value is None else str(Path(value).resolve())
+def _content_key(value: Path | str | None, name: str) -> tuple[str, str]:
+    root = bundled_dir(name) if value is None else Path(value).resolve()
+    digest = hashlib.sha256()
+    if root.is_dir():
+        for path in sorted(root.glob("*.yaml")):
+            try:
+                digest.update(path.name.encode() + b"\0" + path.read_bytes())
+            except OSError:
+                digest.update(path.name.encode() + b"\0unreadable")
+    return str(root), digest.hexdigest()
 
 
 def get_knowledge(knowledge: KnowledgeBase | Path | str | None = None) -> KnowledgeBase:
     if isinstance(knowledge, KnowledgeBase):
         return knowledge
-    return _cached_knowledge(_dir_key(knowledge))
+    return _cached_knowledge(*_content_key(knowledge, "knowledge"))
 
 
 def get_rules(rules: RuleBase | Path | str | None = None,
               knowledge: KnowledgeBase | Path | str | None = None) -> RuleBase:
     if isinstance(rules, RuleBase):
         return rules
-    if isinstance(knowledge, KnowledgeBase):
-        return load_rules(rules, knowledge.catalogue)
-    return _cached_rules(_dir_key(rules), _dir_key(knowledge))
+    return _cached_rules(*_content_key(rules, "rules"), _catalogue_json(get_knowledge(knowledge)))
+
+
+def _catalogue_json(kb: KnowledgeBase) -> str:
+    return kb.catalogue.model_dump_json()
 
 
 def check_vocabulary(requirements: Requirements, catalogue: Catalogue, file: str = "<requirements>",

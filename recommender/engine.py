@@ -80,7 +80,7 @@ def _make_action(rule_id: str, effect_types: list[str], derive_fields: dict[int,
                     fact.pop("sid", None)
                     evaluation.derived.append(fact)
                 evaluation.firings.append(Firing(rule_id, index, bindings))
-        except Exception as exc:  # noqa: BLE001 - recorded and raised by evaluate()
+        except Exception as exc:
             evaluation.errors.append(f"rule {rule_id}: {type(exc).__name__}: {exc}")
 
     return action

@@ -11,7 +11,8 @@ from .rules import Parameters
 Fact = dict[str, Any]
 
 
-def build_facts(requirements: Requirements, kb: KnowledgeBase, params: Parameters) -> tuple[list[Fact], dict[str, list[str]]]:
+def build_facts(requirements: Requirements, kb: KnowledgeBase,
+                params: Parameters) -> tuple[list[Fact], dict[str, list[str]]]:
     """The base facts, and an evidence index: `ev` reference -> URLs.
 
     Every capability of every tool is a fact, stated or not: some rules reason about what a
@@ -24,6 +25,9 @@ def build_facts(requirements: Requirements, kb: KnowledgeBase, params: Parameter
         facts.append({"kind": "req", "req": req_id, "importance": importance,
                       "weight": params.importance_weights[importance], "group": groups[req_id],
                       "positive": importance != "avoid", "must": importance == "must"})
+    # The attainable weight, so a rule can scale a penalty to what is at stake.
+    facts.append({"kind": "totals", "weight": sum(params.importance_weights[i]
+                                                  for i in requirements.requirements.values() if i != "avoid")})
     for tool in kb.tools:
         ref = f"{tool.tool}/project"
         evidence[ref] = [str(u) for u in tool.project.evidence]
@@ -50,9 +54,13 @@ def build_facts(requirements: Requirements, kb: KnowledgeBase, params: Parameter
         for integ in tool.integrations:
             ref = f"{tool.tool}/integration/{integ.with_}"
             evidence[ref] = [str(u) for u in integ.evidence]
-            # Integrations hold both ways: a documented pairing of A with B pairs B with A.
-            for a, b in ((tool.tool, integ.with_), (integ.with_, tool.tool)):
-                facts.append({"kind": "integration", "tool": a, "with": b, "ev": ref})
+            # A documented pairing holds both ways; each fact names the partner component it brings.
+            for comp_id in integ.partner_components:
+                facts.append({"kind": "integration", "tool": tool.tool, "with": integ.with_,
+                              "component": comp_id, "maturity": integ.maturity, "ev": ref})
+            for comp_id in integ.components:
+                facts.append({"kind": "integration", "tool": integ.with_, "with": tool.tool,
+                              "component": comp_id, "maturity": integ.maturity, "ev": ref})
     context = requirements.context
     for key in ("traffic_router", "metrics_provider", "platform"):
         value = getattr(context, key)

@@ -105,7 +105,12 @@ class Claim(Evidenced):
 
 
 class Integration(Evidenced):
+    """A documented way to run this tool with another family, naming the components involved."""
+
     with_: str = Field(alias="with")
+    components: list[str] = Field(min_length=1)  # this tool's components in the pairing
+    partner_components: list[str] = Field(min_length=1)  # the partner's components in it
+    maturity: Literal["ga", "preview"] = "ga"
     note: str
 
 
@@ -181,10 +186,21 @@ def _cross_check(tools: list[Tool], catalogue: Catalogue, files: dict[str, str])
                         problems.append(Problem(file, f"components.{comp.id}.supports.{dim}",
                                                 "a progressive-delivery component must decide this table",
                                                 "add the table with every value from catalogue.yaml"))
+        by_id = {t.tool: t for t in tools}
         for integ in tool.integrations:
             if integ.with_ not in known_tools:
                 problems.append(Problem(file, "integrations", f"unknown tool {integ.with_!r}",
                                         f"use one of: {', '.join(sorted(known_tools))}"))
+                continue
+            partner_ids = {c.id for c in by_id[integ.with_].components}
+            for comp_id in sorted(set(integ.components) - components):
+                problems.append(Problem(file, f"integrations.{integ.with_}.components",
+                                        f"unknown component {comp_id!r}",
+                                        f"use one of: {', '.join(sorted(components))}"))
+            for comp_id in sorted(set(integ.partner_components) - partner_ids):
+                problems.append(Problem(file, f"integrations.{integ.with_}.partner_components",
+                                        f"unknown component {comp_id!r} of {integ.with_}",
+                                        f"use one of: {', '.join(sorted(partner_ids))}"))
     return problems
 
 

@@ -35,11 +35,14 @@ class Requirements(BaseModel):
     notes: str | None = None
 
 
+ExplanationKind = Literal["meets", "misses", "penalty", "bonus", "note"]
+
+
 class Explanation(BaseModel):
     """One line of HOW: a rule that fired for this tool, with its points and evidence."""
 
     rule: str
-    kind: Literal["meets", "misses", "penalty", "bonus", "note"]
+    kind: ExplanationKind
     requirement: str | None = None
     component: str | None = None
     level: str | None = None

@@ -21,6 +21,7 @@ from .models import (
     Cover,
     Exclusion,
     Explanation,
+    ExplanationKind,
     NoFit,
     Recommendation,
     Requirements,
@@ -108,7 +109,7 @@ class Ranker:
         for key in ("by", "owner", "with"):
             if fields.get(key):
                 values[key] = self.name_of(str(fields[key]))
-        for alias, fact in firing.bindings.items():
+        for fact in firing.bindings.values():
             if "level" in fact:
                 values.setdefault("level", pick(self.messages.level_names.get(fact["level"], {}), self.lang)
                                   or fact["level"])
@@ -155,10 +156,8 @@ class Ranker:
             req = resolved.fields.get("requirement")
             if etype in ("contribute", "miss", "note") or (etype == "risk" and "points" in resolved.fields):
                 raw = _product(resolved.fields.get("points", 0)) if etype in ("contribute", "risk") else 0.0
-                kind = "note" if etype == "note" else "misses" if etype == "miss" else \
+                kind: ExplanationKind = "note" if etype == "note" else "misses" if etype == "miss" else \
                     "penalty" if raw < 0 else "meets" if req else "bonus"
-                if etype == "contribute" and raw > 0 and resolved.fields.get("kind") == "bonus":
-                    kind = "bonus"
                 tally.lines.append((raw, Explanation(
                     rule=resolved.rule, kind=kind, requirement=str(req) if req else None,
                     component=resolved.fields.get("component") or None,
@@ -229,7 +228,7 @@ class Ranker:
         standing = [e for e in tally.exclusions if e.requirement not in lifted]
         failed = {e.requirement for e in standing}
         return ToolResult(
-            tool=tool, name=self.name_of(tool), rank=0, score=min(100.0, max(0.0, round(total, 2))),
+            tool=tool, name=self.name_of(tool), rank=0, score=min(100.0, max(0.0, round(total, 1))),
             verdict="excluded" if standing else "viable", explanations=explanations,
             risks=sorted(tally.risks, key=lambda r: (("high", "medium", "low").index(r.severity), r.rule)),
             exclusions=standing, covers=tally.covers, musts_met=len(musts) - len(failed), musts_total=len(musts))
@@ -276,7 +275,7 @@ class Ranker:
                 conflicts.append([a, b])
         options = "; ".join(
             self.message("relax_option", musts=", ".join(self.req_title(m) for m in relax),
-                         tool=self.name_of(next(t for t, f in failing.items() if tuple(f) == relax)))
+                         tool=", ".join(self.name_of(t) for t, f in failing.items() if tuple(f) == relax))
             for relax in relaxations)
         return NoFit(text=self.message("no_fit", options=options), failing=failing,
                      relaxations=[list(r) for r in relaxations], conflicts=conflicts)

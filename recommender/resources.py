@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
 
 
 def bundled_dir(name: str) -> Path:
-    """The directory of bundled data `name` ("rules" or "knowledge")."""
-    try:
-        found = Path(str(resources.files(f"recommender.{name}_data")))
-        if (found / ("manifest.yaml" if name == "knowledge" else "scoring.yaml")).is_file():
-            return found
-    except (ModuleNotFoundError, TypeError):
-        pass
-    # A source checkout without an install: the top-level folders beside the package.
-    return Path(__file__).resolve().parent.parent / name
+    """The directory of bundled data `name` ("rules" or "knowledge").
+
+    An installed wheel carries them as recommender/<name>_data; a source checkout (or an editable
+    install) has them as top-level folders beside the package.
+    """
+    installed = _PACKAGE / f"{name}_data"
+    if installed.is_dir():
+        return installed
+    return _PACKAGE.parent / name

@@ -31,8 +31,9 @@ BASE_KINDS: dict[str, tuple[str, ...]] = {
     "project": ("tool", "status", "maturity", "ev"),
     "component": ("tool", "component", "role", "status", "ev"),
     "support": ("tool", "component", "dim", "value", "level", "note", "ev"),
-    "integration": ("tool", "with", "ev"),
+    "integration": ("tool", "with", "component", "maturity", "ev"),
     "ctx": ("key", "value"),
+    "totals": ("weight",),
 }
 EFFECT_TYPES = ("derive", "contribute", "exclude", "cover", "risk", "miss", "note", "stack")
 # Fields every effect of a type must give.
@@ -196,9 +197,9 @@ def _check_strata(rules: list[Rule], files: dict[str, str]) -> list[Problem]:
                 last_stage[kind] = max(last_stage.get(kind, 0), rule.stage)
     for rule in rules:
         for alias, pattern in rule.patterns():
-            kind = pattern.get("kind")
-            if not isinstance(kind, str):
+            if not isinstance(pattern.get("kind"), str):
                 continue
+            kind = str(pattern["kind"])
             if kind not in BASE_KINDS and kind not in derived:
                 problems.append(Problem(files[rule.id], rule.id, f"pattern {alias!r} matches kind {kind!r}, "
                                         "which no fact has and no rule derives",

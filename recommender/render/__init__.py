@@ -1,0 +1,1 @@
+"""Renderers lay out a Recommendation; they never compute a score."""

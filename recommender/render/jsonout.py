@@ -1,0 +1,32 @@
+"""The JSON envelope: a versioned contract (schema_version bumps on any breaking change)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .. import __version__
+from ..models import Recommendation
+
+SCHEMA_VERSION = 1
+
+
+def envelope(rec: Recommendation, source: str | None = None) -> dict[str, Any]:
+    body = rec.model_dump(mode="json")
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "recommender_version": __version__,
+        "knowledge_revision": rec.knowledge_revision,
+        "knowledge_as_of": rec.knowledge_as_of,
+        "source": source,
+        "input": body.pop("requirements"),
+        "ranking": body.pop("ranking"),
+        "stack": body.pop("stack"),
+        "no_fit": body.pop("no_fit"),
+        "order_reason": body.pop("order_reason"),
+        "lang": body.pop("lang"),
+    }
+
+
+def render_json(rec: Recommendation, source: str | None = None) -> str:
+    return json.dumps(envelope(rec, source), indent=2, ensure_ascii=False, sort_keys=False) + "\n"

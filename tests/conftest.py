@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from recommender import Recommendation, Requirements, recommend
+from recommender.resources import bundled_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+def run(requirements: dict[str, Any], context: dict[str, Any] | None = None, **kwargs: Any) -> Recommendation:
+    return recommend(Requirements(requirements=requirements, context=context or {}), **kwargs)
+
+
+def order(rec: Recommendation) -> list[str]:
+    return [r.tool for r in rec.ranking]
+
+
+def result(rec: Recommendation, tool: str) -> Any:
+    return next(r for r in rec.ranking if r.tool == tool)
+
+
+@pytest.fixture
+def knowledge_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    target = tmp_path / "knowledge"
+    shutil.copytree(bundled_dir("knowledge"), target)
+    return target

@@ -1,0 +1,130 @@
+"""The command line: exit codes, formats, kb commands, and that nothing is overwritten."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES
+
+from recommender.cli import main
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "recommender", *args], capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.name)
+def test_every_example_runs_and_ranks_all_tools(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["recommend", str(example), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["schema_version"] == 1
+    assert sorted(r["tool"] for r in data["ranking"]) == ["argo", "flux", "keptn", "openkruise"]
+    for r in data["ranking"]:
+        assert set(r) >= {"tool", "rank", "score", "verdict", "explanations", "risks"}
+        for e in r["explanations"]:
+            assert set(e) >= {"rule", "requirement", "points", "text", "evidence"}
+
+
+def test_embed_example_runs() -> None:
+    out = subprocess.run([sys.executable, str(EXAMPLES / "embed.py")], capture_output=True, text=True,
+                         timeout=120, check=True).stdout
+    assert "1. " in out and "stack:" in out
+
+
+def test_table_report_names_the_winner_and_stack() -> None:
+    done = cli("recommend", str(EXAMPLES / "canary-on-istio.yaml"))
+    assert done.returncode == 0, done.stderr
+    assert "Ranking" in done.stdout and "Suggested stack" in done.stdout and "Argo Rollouts" in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_no_fit_exit_code_only_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(EXAMPLES / "no-fit-graduated-in-place.yaml")
+    assert main(["recommend", path]) == 0
+    assert main(["recommend", path, "--fail-on-no-fit"]) == 3
+    assert "No fit" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("requirements:\n  canary: must\n  canary: high\n", "duplicate key 'canary'"),
+    ("requirements:\n  canery: must\n", "did you mean 'canary'"),
+    ("requirements:\n  canary: sometimes\n", "must', 'high', 'medium', 'nice' or 'avoid'"),
+    ("requirements: [\n", "YAML syntax error"),
+    ("", "the file is empty"),
+    ("- canary\n", "not a mapping"),
+    ("version: 2\nrequirements: {canary: must}\n", "unsupported version"),
+    ("requirements: {canary: !!python/object:os.system x}\n", "is not allowed"),
+    ("context: {traffic_router: istoi}\nrequirements: {canary: must}\n", "did you mean 'istio'"),
+])
+def test_bad_input_exits_2_with_file_and_place(tmp_path: Path, content: str, expected: str) -> None:
+    path = tmp_path / "reqs.yaml"
+    path.write_text(content)
+    done = cli("recommend", str(path))
+    assert done.returncode == 2
+    assert str(path) in done.stderr and expected in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_missing_file_and_directory_exit_2(tmp_path: Path) -> None:
+    for target in (tmp_path / "nope.yaml", tmp_path):
+        done = cli("recommend", str(target))
+        assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "reqs.yaml"
+    path.write_text("requirements:\n  canery: must\n  web_uii: high\n")
+    done = cli("recommend", str(path))
+    assert "canery" in done.stderr and "web_uii" in done.stderr and "line 2" in done.stderr
+
+
+def test_output_file_is_never_overwritten_without_force(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    out.write_text("mine")
+    example = str(EXAMPLES / "canary-on-istio.yaml")
+    assert main(["recommend", example, "--format", "json", "-o", str(out)]) == 2
+    assert out.read_text() == "mine"
+    assert main(["recommend", example, "--format", "json", "-o", str(out), "--force"]) == 0
+    assert json.loads(out.read_text())["ranking"]
+
+
+def test_kb_lint_passes_on_the_bundled_knowledge() -> None:
+    done = cli("kb", "lint")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "\n0 errors" in "\n" + done.stdout
+
+
+def test_kb_lint_reports_a_missing_capability(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "flux.yaml"
+    path.write_text(path.read_text().replace("\n  canary:\n", "\n  canary_x:\n", 1))
+    done = cli("kb", "lint", "--knowledge", str(knowledge_copy))
+    assert done.returncode == 2
+    assert "capabilities.canary" in done.stdout and "canary_x" in done.stdout
+
+
+def test_kb_list_and_show() -> None:
+    listing = cli("kb", "list")
+    assert listing.returncode == 0 and "archived" in listing.stdout and "graduated" in listing.stdout
+    show = cli("kb", "show", "flux")
+    assert show.returncode == 0 and "gitops_sync" in show.stdout and "https://" in show.stdout
+    assert cli("kb", "show", "spinnaker").returncode == 2
+
+
+def test_unknown_rule_reference_is_reported(tmp_path: Path) -> None:
+    import shutil
+
+    from recommender.resources import bundled_dir
+
+    rules = tmp_path / "rules"
+    shutil.copytree(bundled_dir("rules"), rules)
+    (rules / "extra.yaml").write_text(
+        "rules:\n  - id: extra.bad\n    description: names an unknown capability\n"
+        "    when:\n      - r: {kind: req, req: canaryy}\n    then:\n"
+        "      - note: {tool: argo, text: {en: hi}}\n")
+    done = cli("kb", "lint", "--rules", str(rules))
+    assert done.returncode == 2 and "canaryy" in done.stdout

@@ -1,0 +1,157 @@
+"""The engine really reasons: every rule fires somewhere, and facts change outcomes."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from conftest import EXAMPLES, order, result, run
+
+from recommender import Requirements, load_requirements, recommend
+from recommender.api import get_knowledge, get_rules
+from recommender.engine import evaluate
+from recommender.facts import build_facts
+
+# Requirement sets that, between them, exercise every rule.
+COVERAGE_CASES: list[tuple[dict[str, str], dict[str, object]]] = [
+    ({"gitops_sync": "must", "canary": "high", "metric_analysis_rollback": "high", "ab_testing": "nice"},
+     {"traffic_router": "aws-alb", "metrics_provider": "newrelic", "workload_kinds": ["statefulset", "daemonset"],
+      "already_using": ["argo-cd", "openkruise"]}),
+    ({"canary": "must", "slo_quality_gates": "high"},
+     {"traffic_router": "linkerd", "metrics_provider": "dynatrace", "workload_kinds": ["deployment"]}),
+    ({"canary": "high"}, {"traffic_router": "istio", "metrics_provider": "prometheus"}),
+    ({"cncf_graduated_only": "must", "in_place_update": "must", "web_ui": "avoid", "dora_observability": "nice"}, {}),
+    ({"gitops_sync": "must", "in_place_update": "must", "image_update_automation": "high", "sso": "high",
+      "multi_stage_promotion": "high", "web_ui": "must"}, {}),
+    ({"slo_quality_gates": "must", "dora_observability": "high", "active_project_health": "must"}, {}),
+]
+
+
+def fired_rules(knowledge: Path | None = None, cases: list[Requirements] | None = None) -> set[str]:
+    kb, rules = get_knowledge(knowledge), get_rules(None, knowledge)
+    fired: set[str] = set()
+    if cases is None:
+        cases = [Requirements(requirements=r, context=c) for r, c in COVERAGE_CASES]  # type: ignore[arg-type]
+        cases += [load_requirements(p) for p in sorted(EXAMPLES.glob("*.yaml"))]
+    for req in cases:
+        facts, _ = build_facts(req, kb, rules.parameters)
+        firings, _ = evaluate(rules, facts)
+        fired |= {f.rule for f in firings}
+    return fired
+
+
+def edit_tool(knowledge: Path, tool: str, change: Callable[[dict[str, Any]], None]) -> None:
+    path = knowledge / f"{tool}.yaml"
+    data = yaml.safe_load(path.read_text())
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+def test_every_rule_fires_in_some_case(knowledge_copy: Path) -> None:
+    all_rules = {r.id for r in get_rules().rules}
+    fired = fired_rules()
+    # Three rules guard against facts the bundled knowledge does not hold today (a project in
+    # maintenance mode, a vendor-only claim, a rollout controller that cannot read a metrics
+    # provider while meeting metric analysis); they must fire once such facts appear.
+
+    def maintenance_and_vendor_claim(data: dict[str, Any]) -> None:
+        data["project"]["status"] = "maintenance"
+        data["capabilities"]["canary"]["claim"] = "vendor_claimed"
+
+    def no_cloudwatch(data: dict[str, Any]) -> None:
+        rollouts = next(c for c in data["components"] if c["id"] == "argo-rollouts")
+        rollouts["supports"]["metrics_provider"]["values"]["cloudwatch"] = "none"
+
+    edit_tool(knowledge_copy, "openkruise", maintenance_and_vendor_claim)
+    edit_tool(knowledge_copy, "argo", no_cloudwatch)
+    edited = fired_rules(knowledge_copy, [Requirements(
+        requirements={"canary": "high", "metric_analysis_rollback": "high"},
+        context={"metrics_provider": "cloudwatch"})])  # type: ignore[arg-type]
+    assert {"risk.maintenance_project", "risk.vendor_claimed", "pd.metrics_gap_penalty"} <= edited
+    assert all_rules - fired - edited == set()
+
+
+def test_changing_one_knowledge_level_changes_the_ranking(knowledge_copy: Path) -> None:
+    reqs = {"gitops_sync": "must", "canary": "must"}
+    context = {"traffic_router": "istio"}
+    before = run(reqs, context, knowledge=knowledge_copy)
+    assert result(before, "flux").verdict != "excluded"
+    path = knowledge_copy / "flux.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["capabilities"]["canary"].update(level="none")
+    del data["capabilities"]["canary"]["component"]
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    after = run(reqs, context, knowledge=knowledge_copy)
+    flux = result(after, "flux")
+    assert flux.verdict == "excluded"
+    assert [x.requirement for x in flux.exclusions] == ["canary"]
+    assert order(after) != order(before)
+
+
+def test_explanation_points_sum_to_the_score() -> None:
+    for reqs, context in COVERAGE_CASES:
+        rec = run(reqs, context)
+        for r in rec.ranking:
+            assert abs(sum(e.points for e in r.explanations) - r.score) < 0.1, (r.tool, reqs)
+
+
+def test_every_explanation_cites_a_rule_and_meets_lines_cite_evidence() -> None:
+    rule_ids = {r.id for r in get_rules().rules}
+    rec = run({"gitops_sync": "must", "canary": "high", "in_place_update": "nice"})
+    for r in rec.ranking:
+        for e in r.explanations:
+            assert e.rule in rule_ids
+            if e.kind == "meets":
+                assert e.evidence and all(u.startswith("https://") for u in e.evidence)
+
+
+def test_same_input_gives_identical_output() -> None:
+    reqs, context = COVERAGE_CASES[0]
+    first = run(reqs, context).model_dump_json()
+    assert all(run(reqs, context).model_dump_json() == first for _ in range(5))
+
+
+def test_threads_see_only_their_own_recommendation() -> None:
+    cases = [Requirements(requirements=r, context=c) for r, c in COVERAGE_CASES]  # type: ignore[arg-type]
+    expected = [recommend(c).model_dump_json() for c in cases]
+    threads_before = threading.active_count()
+    mismatches: list[int] = []
+    errors: list[BaseException] = []
+
+    def worker(offset: int) -> None:
+        try:
+            for i in range(200):
+                index = (i + offset) % len(cases)
+                if recommend(cases[index]).model_dump_json() != expected[index]:
+                    mismatches.append(index)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and mismatches == []
+    assert threading.active_count() == threads_before
+
+
+def test_a_failing_rule_action_is_reported_not_swallowed(tmp_path: Path) -> None:
+    import shutil
+
+    import pytest
+
+    from recommender import EngineError
+    from recommender.resources import bundled_dir
+
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(bundled_dir("rules"), rules_dir)
+    # A derive that names a field the matched fact does not have fails inside the action.
+    (rules_dir / "broken.yaml").write_text(
+        "rules:\n  - id: broken.derive\n    description: refers to a missing field\n"
+        "    when:\n      - r: {kind: req}\n    then:\n      - derive: {kind: oops, x: $r.nonexistent}\n")
+    with pytest.raises(EngineError, match=r"broken\.derive"):
+        recommend(Requirements(requirements={"canary": "high"}), rules=rules_dir)

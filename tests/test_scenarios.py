@@ -1,0 +1,107 @@
+"""Scenarios written from the projects' own public guidance, not from the engine's output.
+
+Each test names the source whose statement it encodes.
+"""
+
+from __future__ import annotations
+
+from conftest import order, result, run
+
+
+def test_ui_sso_multi_tenant_platform_prefers_argo() -> None:
+    # Flux FAQ: "Flux does not provide a UI of its own"; Argo CD docs list a web UI, SSO
+    # (OIDC, SAML, LDAP...), multi-tenancy with projects and RBAC, and ApplicationSets.
+    rec = run({"gitops_sync": "must", "web_ui": "must", "sso": "high", "multi_tenancy_rbac": "high",
+               "app_templating_many_apps": "medium"})
+    assert order(rec)[0] == "argo"
+    assert [p.component for p in rec.stack] == ["argo-cd"]
+
+
+def test_cli_first_oci_sops_image_automation_prefers_flux() -> None:
+    # Flux docs: SOPS decryption in kustomize-controller, OCIRepository and Bucket sources,
+    # image-automation controllers (GA in v2.7), modular controllers with no UI or server.
+    rec = run({"gitops_sync": "must", "cli_first_lightweight": "high", "oci_source": "high",
+               "bucket_source": "medium", "sops_secrets": "high", "image_update_automation": "high"})
+    assert order(rec)[0] == "flux"
+    flux = result(rec, "flux")
+    assert {e.requirement for e in flux.explanations if e.kind == "meets"} >= {"sops_secrets", "bucket_source"}
+
+
+def test_in_place_updates_with_gitops_is_a_stack_of_openkruise_and_argo_cd() -> None:
+    # openkruise.io "GitOps with Kruise" documents Argo CD driving CloneSets; OpenKruise is not a
+    # GitOps engine, and no Argo or Flux component updates pods in place.
+    rec = run({"gitops_sync": "must", "in_place_update": "must", "sidecar_management": "high"})
+    parts = {(p.tool, p.component) for p in rec.stack}
+    assert ("argo", "argo-cd") in parts
+    assert any(tool == "openkruise" for tool, _ in parts)
+    assert {result(rec, "argo").verdict, result(rec, "openkruise").verdict} == {"recommended"}
+    # Flux has no documented pairing with OpenKruise, so it cannot cover in-place updates.
+    assert result(rec, "flux").verdict == "excluded"
+
+
+def test_graduated_only_with_in_place_updates_has_no_fit_and_names_the_way_out() -> None:
+    # CNCF landscape: only Argo and Flux are graduated; only OpenKruise updates pods in place.
+    rec = run({"cncf_graduated_only": "must", "in_place_update": "must"})
+    assert rec.no_fit is not None
+    assert all(r.verdict == "excluded" for r in rec.ranking)
+    assert sorted(rec.no_fit.relaxations) == [["cncf_graduated_only"], ["in_place_update"]]
+    assert rec.no_fit.conflicts == [["cncf_graduated_only", "in_place_update"]]
+    assert rec.stack == []
+
+
+def test_archived_keptn_is_never_recommended_for_slo_gates_over_maintained_tools() -> None:
+    # cncf/toc#1584: Keptn archived 2025-09-03. Argo Rollouts analysis and Flagger checks gate
+    # releases on metrics.
+    rec = run({"slo_quality_gates": "must", "pre_post_deploy_tasks": "high"})
+    keptn = result(rec, "keptn")
+    assert order(rec)[0] != "keptn"
+    assert any(r.severity == "high" and r.rule == "risk.archived_project" for r in keptn.risks)
+
+
+def test_project_health_must_excludes_archived_keptn() -> None:
+    rec = run({"slo_quality_gates": "must", "active_project_health": "must"})
+    keptn = result(rec, "keptn")
+    assert keptn.verdict == "excluded"
+    assert any(x.requirement == "active_project_health" for x in keptn.exclusions)
+
+
+def test_canary_on_aws_alb_prefers_argo_rollouts_over_flagger() -> None:
+    # Argo Rollouts README: AWS ALB traffic routing is stable. Flagger's router factory has no ALB.
+    rec = run({"gitops_sync": "must", "canary": "must", "metric_analysis_rollback": "high"},
+              {"traffic_router": "aws-alb", "metrics_provider": "prometheus"})
+    assert order(rec)[:2] == ["argo", "flux"]
+    flux = result(rec, "flux")
+    assert any(e.rule == "pd.router_gap_penalty" and e.points < 0 for e in flux.explanations)
+    assert any(p.component == "argo-rollouts" for p in rec.stack)
+
+
+def test_flux_team_wanting_canaries_on_istio_keeps_flux_and_adds_flagger() -> None:
+    # Flagger is the Flux family's progressive-delivery operator and supports Istio.
+    rec = run({"gitops_sync": "must", "canary": "must", "metric_analysis_rollback": "high"},
+              {"traffic_router": "istio", "metrics_provider": "prometheus", "already_using": ["flux"]})
+    assert order(rec)[0] == "flux"
+    assert [p.component for p in rec.stack] == ["flux", "flagger"]
+
+
+def test_workflow_and_ml_pipelines_prefer_argo_workflows() -> None:
+    # Argo Workflows README: container-native DAG/steps engine for CI, ML and batch; Flux has none.
+    rec = run({"workflow_dag_orchestration": "must", "ml_pipelines": "high", "event_driven_triggers": "high"})
+    assert order(rec)[0] == "argo"
+    assert {"argo-workflows", "argo-events"} <= {p.component for p in rec.stack}
+    assert result(rec, "flux").verdict == "excluded"
+
+
+def test_kruise_rollouts_has_no_metric_analysis() -> None:
+    # openkruise/rollouts: the analysis step is a `// todo` stub; rollouts#16 open since 2022.
+    rec = run({"canary": "must", "metric_analysis_rollback": "must"})
+    kruise = result(rec, "openkruise")
+    assert kruise.verdict == "excluded"
+    assert [x.requirement for x in kruise.exclusions] == ["metric_analysis_rollback"]
+
+
+def test_statefulset_canaries_penalise_argo_rollouts_and_flagger() -> None:
+    # argo-rollouts#1635 and flagger#410: no StatefulSet support.
+    rec = run({"canary": "high"}, {"workload_kinds": ["statefulset"]})
+    for tool in ("argo", "flux"):
+        assert any(e.rule == "pd.workload_gap_penalty" for e in result(rec, tool).explanations)
+    assert not any(e.rule == "pd.workload_gap_penalty" for e in result(rec, "openkruise").explanations)
