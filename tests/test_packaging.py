@@ -14,7 +14,7 @@ from conftest import EXAMPLES, ROOT
 
 def test_wheel_installed_in_a_fresh_venv_runs_from_another_directory(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-q",
                     "-w", str(dist), str(ROOT)], check=True, timeout=300)
     wheel = next(dist.glob("recommender-*.whl"))
     env_dir = tmp_path / "venv"
