@@ -39,6 +39,13 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--evidence", action="store_true", help="show evidence URLs under each line (table)")
     _data_options(rec)
 
+    wiz = sub.add_parser("wizard", help="answer a few questions interactively and get a recommendation")
+    wiz.add_argument("--save", type=Path, help="save the answers as a requirements YAML file without asking")
+    wiz.add_argument("--from", dest="from_file", type=Path, help="start from an existing requirements file")
+    wiz.add_argument("--lang", choices=["en", "ko"], help="language of the questions and the report")
+    wiz.add_argument("--force", action="store_true", help="overwrite an existing --save file")
+    _data_options(wiz)
+
     kb = sub.add_parser("kb", help="inspect and check the knowledge base")
     kb_sub = kb.add_subparsers(dest="kb_command", parser_class=_Parser, required=True)
     _data_options(kb_sub.add_parser("list", help="list the tools and their project facts"))
@@ -186,6 +193,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "recommend":
             return cmd_recommend(args)
+        if args.command == "wizard":
+            from .wizard import main as wizard_main  # questionary is imported only here
+
+            return wizard_main(args)
         return cmd_kb(args)
     except InputError as exc:
         sys.stderr.write(f"recommender: {len(exc.problems)} problem(s):\n{exc}\n")

@@ -61,6 +61,11 @@ def build_facts(requirements: Requirements, kb: KnowledgeBase,
             for comp_id in integ.components:
                 facts.append({"kind": "integration", "tool": integ.with_, "with": tool.tool,
                               "component": comp_id, "maturity": integ.maturity, "ev": ref})
+        for entry in tool.platforms:
+            ref = f"{tool.tool}/platform/{entry.platform}"
+            evidence[ref] = [str(u) for u in entry.evidence]
+            facts.append({"kind": "platform", "tool": tool.tool, "platform": entry.platform,
+                          "component": entry.component, "ev": ref})
     context = requirements.context
     for key in ("traffic_router", "metrics_provider", "platform"):
         value = getattr(context, key)

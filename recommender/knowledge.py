@@ -114,6 +114,14 @@ class Integration(Evidenced):
     note: str
 
 
+class Platform(Evidenced):
+    """A platform that ships or manages this tool for its users (e.g. OpenShift GitOps is Argo CD)."""
+
+    platform: str
+    component: str
+    note: str
+
+
 class Tool(_Strict):
     tool: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     name: str
@@ -122,6 +130,7 @@ class Tool(_Strict):
     components: list[Component] = Field(min_length=1)
     capabilities: dict[str, Claim]
     integrations: list[Integration] = Field(default_factory=list)
+    platforms: list[Platform] = Field(default_factory=list)
 
     def component(self, component_id: str) -> Component:
         for c in self.components:
@@ -186,6 +195,15 @@ def _cross_check(tools: list[Tool], catalogue: Catalogue, files: dict[str, str])
                         problems.append(Problem(file, f"components.{comp.id}.supports.{dim}",
                                                 "a progressive-delivery component must decide this table",
                                                 "add the table with every value from catalogue.yaml"))
+        platforms = catalogue.contexts["platform"].values if "platform" in catalogue.contexts else []
+        for entry in tool.platforms:
+            if entry.platform not in platforms:
+                problems.append(Problem(file, f"platforms.{entry.platform}", "unknown platform",
+                                        f"use one of: {', '.join(platforms)}"))
+            if entry.component not in components:
+                problems.append(Problem(file, f"platforms.{entry.platform}.component",
+                                        f"unknown component {entry.component!r}",
+                                        f"use one of: {', '.join(sorted(components))}"))
         by_id = {t.tool: t for t in tools}
         for integ in tool.integrations:
             if integ.with_ not in known_tools:

@@ -34,6 +34,7 @@ BASE_KINDS: dict[str, tuple[str, ...]] = {
     "integration": ("tool", "with", "component", "maturity", "ev"),
     "ctx": ("key", "value"),
     "totals": ("weight",),
+    "platform": ("tool", "platform", "component", "ev"),
 }
 EFFECT_TYPES = ("derive", "contribute", "exclude", "cover", "risk", "miss", "note", "stack")
 # Fields every effect of a type must give.
