@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,16 +33,41 @@ def _cached_rules(directory: str, _digest: str, catalogue_json: str) -> RuleBase
     return load_rules(directory, Catalogue.model_validate_json(catalogue_json))
 
 
+_STAT_DIGESTS: dict[tuple[object, ...], str] = {}
+_STAT_LOCK = threading.Lock()
+
+
 def _content_key(value: Path | str | None, name: str) -> tuple[str, str]:
+    """A key that changes whenever a YAML file in the directory changes.
+
+    The files are hashed only when their stat signature (name, size, mtime, inode) changes, so a
+    warm call costs a few stat calls, not reading every file.
+    """
     root = bundled_dir(name) if value is None else Path(value).resolve()
-    digest = hashlib.sha256()
-    if root.is_dir():
-        for path in sorted(root.glob("*.yaml")):
+    paths = sorted(root.glob("*.yaml")) if root.is_dir() else []
+    signature: list[object] = [str(root)]
+    for path in paths:
+        try:
+            st = path.stat()
+            signature.append((path.name, st.st_size, st.st_mtime_ns, st.st_ino))
+        except OSError:
+            signature.append((path.name, None))
+    key = tuple(signature)
+    with _STAT_LOCK:
+        known = _STAT_DIGESTS.get(key)
+    if known is None:
+        digest = hashlib.sha256()
+        for path in paths:
             try:
                 digest.update(path.name.encode() + b"\0" + path.read_bytes())
             except OSError:
                 digest.update(path.name.encode() + b"\0unreadable")
-    return str(root), digest.hexdigest()
+        known = digest.hexdigest()
+        with _STAT_LOCK:
+            if len(_STAT_DIGESTS) > 64:
+                _STAT_DIGESTS.clear()
+            _STAT_DIGESTS[key] = known
+    return str(root), known
 
 
 def get_knowledge(knowledge: KnowledgeBase | Path | str | None = None) -> KnowledgeBase:
@@ -127,6 +153,6 @@ def recommend(requirements: Requirements | dict[str, object], *,
     problems = check_vocabulary(requirements, kb.catalogue)
     if problems:
         raise InputError(problems)
-    facts, evidence = build_facts(requirements, kb, rule_base.parameters)
+    facts, evidence = build_facts(requirements, kb, rule_base)
     firings, _derived = evaluate(rule_base, facts)
     return Ranker(kb, rule_base, evidence, lang).rank(requirements, firings)

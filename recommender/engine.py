@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import EngineError
-from .rules import BASE_KINDS, RuleBase, compile_stage, derived_kinds
+from .rules import RuleBase, compile_stage, derived_kinds
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def _register(rules: RuleBase) -> None:
     host = _RUNTIME.ensure_host()
     derived = derived_kinds(rules.rules)
     for stage in rules.stages:
-        kinds = sorted(set(BASE_KINDS) | {k for k, s in derived.items() if s <= stage})
+        kinds = sorted(rules.stage_kinds(stage) | {k for k, s in derived.items() if s == stage})
         definition = compile_stage(rules.rules, stage, kinds)
         for rule in rules.rules:
             if rule.stage != stage:
@@ -137,7 +137,9 @@ def evaluate(rules: RuleBase, facts: list[dict[str, Any]]) -> tuple[list[Firing]
             for stage in rules.stages:
                 name = _stage_name(rules, stage)
                 # Derived facts first: a negated pattern only sees facts asserted before its match.
-                batch = [{**f, "sid": sid} for f in (*evaluation.derived, *facts)]
+                # Only the kinds this stage's rules match go in; the rest would cost time for nothing.
+                kinds = rules.stage_kinds(stage)
+                batch = [{**f, "sid": sid} for f in (*evaluation.derived, *facts) if f["kind"] in kinds]
                 try:
                     state = host.assert_facts(name, batch)
                 finally:

@@ -2,25 +2,95 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from .knowledge import KnowledgeBase
 from .models import Requirements
-from .rules import Parameters
+from .rules import Parameters, RuleBase
 
 Fact = dict[str, Any]
 
 
+class KnowledgeFacts:
+    """The facts a knowledge base contributes, independent of any team's requirements."""
+
+    def __init__(self, kb: KnowledgeBase, params: Parameters) -> None:
+        self.static: list[Fact] = []
+        self.caps: dict[str, list[Fact]] = {}  # requirement id -> one cap fact per tool
+        self.evidence: dict[str, list[str]] = {}
+        groups = {r.id: r.group for r in kb.catalogue.requirements}
+        facts, evidence = self.static, self.evidence
+        for tool in kb.tools:
+            ref = f"{tool.tool}/project"
+            evidence[ref] = [str(u) for u in tool.project.evidence]
+            facts.append({"kind": "project", "tool": tool.tool, "status": tool.project.status,
+                          "maturity": tool.project.cncf.maturity, "ev": ref})
+            for comp in tool.components:
+                ref = f"{tool.tool}/component/{comp.id}"
+                evidence[ref] = [str(u) for u in comp.evidence]
+                facts.append({"kind": "component", "tool": tool.tool, "component": comp.id,
+                              "role": comp.role, "status": comp.status, "ev": ref})
+                for dim, table in sorted(comp.supports.items()):
+                    ref = f"{tool.tool}/component/{comp.id}/{dim}"
+                    evidence[ref] = [str(u) for u in table.evidence]
+                    for value, support in sorted(table.values.items()):
+                        facts.append({"kind": "support", "tool": tool.tool, "component": comp.id, "dim": dim,
+                                      "value": value, "level": support.level, "note": support.note, "ev": ref})
+            for req_id, claim in sorted(tool.capabilities.items()):
+                ref = f"{tool.tool}/cap/{req_id}"
+                evidence[ref] = [str(u) for u in claim.evidence]
+                self.caps.setdefault(req_id, []).append({
+                    "kind": "cap", "tool": tool.tool, "req": req_id, "level": claim.level,
+                    "factor": params.level_factors[claim.level], "component": claim.component or "",
+                    "maturity": claim.maturity, "claim": claim.claim, "met": claim.level != "none",
+                    "strong": claim.level in ("native", "companion"), "group": groups[req_id], "ev": ref})
+            for integ in tool.integrations:
+                ref = f"{tool.tool}/integration/{integ.with_}"
+                evidence[ref] = [str(u) for u in integ.evidence]
+                # A documented pairing holds both ways; each fact names the partner component it brings.
+                for comp_id in integ.partner_components:
+                    facts.append({"kind": "integration", "tool": tool.tool, "with": integ.with_,
+                                  "component": comp_id, "maturity": integ.maturity, "ev": ref})
+                for comp_id in integ.components:
+                    facts.append({"kind": "integration", "tool": integ.with_, "with": tool.tool,
+                                  "component": comp_id, "maturity": integ.maturity, "ev": ref})
+            for entry in tool.platforms:
+                ref = f"{tool.tool}/platform/{entry.platform}"
+                evidence[ref] = [str(u) for u in entry.evidence]
+                facts.append({"kind": "platform", "tool": tool.tool, "platform": entry.platform,
+                              "component": entry.component, "ev": ref})
+        self.static = _unique(self.static)
+
+
+_CACHE: dict[tuple[str, str], KnowledgeFacts] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def knowledge_facts(kb: KnowledgeBase, rules: RuleBase) -> KnowledgeFacts:
+    """Cached per (knowledge content, rules content): both are immutable once loaded."""
+    key = (kb.digest, rules.digest)
+    with _CACHE_LOCK:
+        cached = _CACHE.get(key)
+        if cached is None:
+            if len(_CACHE) >= 16:
+                _CACHE.pop(next(iter(_CACHE)))
+            cached = _CACHE[key] = KnowledgeFacts(kb, rules.parameters)
+        return cached
+
+
 def build_facts(requirements: Requirements, kb: KnowledgeBase,
-                params: Parameters) -> tuple[list[Fact], dict[str, list[str]]]:
+                rules: RuleBase) -> tuple[list[Fact], dict[str, list[str]]]:
     """The base facts, and an evidence index: `ev` reference -> URLs.
 
-    Every capability of every tool is a fact, stated or not: some rules reason about what a
-    component lacks (a canary controller without metric analysis) even when nobody asked.
+    Capability facts go in for the stated requirements and for the capabilities a rule names
+    literally (a canary controller without metric analysis is flagged even when nobody asked
+    about analysis); no rule can match the others, and every fact costs engine time.
     """
-    facts: list[Fact] = []
-    evidence: dict[str, list[str]] = {}
+    params = rules.parameters
+    known = knowledge_facts(kb, rules)
     groups = {r.id: r.group for r in kb.catalogue.requirements}
+    facts: list[Fact] = []
     for req_id, importance in sorted(requirements.requirements.items()):
         facts.append({"kind": "req", "req": req_id, "importance": importance,
                       "weight": params.importance_weights[importance], "group": groups[req_id],
@@ -28,44 +98,9 @@ def build_facts(requirements: Requirements, kb: KnowledgeBase,
     # The attainable weight, so a rule can scale a penalty to what is at stake.
     facts.append({"kind": "totals", "weight": sum(params.importance_weights[i]
                                                   for i in requirements.requirements.values() if i != "avoid")})
-    for tool in kb.tools:
-        ref = f"{tool.tool}/project"
-        evidence[ref] = [str(u) for u in tool.project.evidence]
-        facts.append({"kind": "project", "tool": tool.tool, "status": tool.project.status,
-                      "maturity": tool.project.cncf.maturity, "ev": ref})
-        for comp in tool.components:
-            ref = f"{tool.tool}/component/{comp.id}"
-            evidence[ref] = [str(u) for u in comp.evidence]
-            facts.append({"kind": "component", "tool": tool.tool, "component": comp.id,
-                          "role": comp.role, "status": comp.status, "ev": ref})
-            for dim, table in sorted(comp.supports.items()):
-                ref = f"{tool.tool}/component/{comp.id}/{dim}"
-                evidence[ref] = [str(u) for u in table.evidence]
-                for value, support in sorted(table.values.items()):
-                    facts.append({"kind": "support", "tool": tool.tool, "component": comp.id, "dim": dim,
-                                  "value": value, "level": support.level, "note": support.note, "ev": ref})
-        for req_id, claim in sorted(tool.capabilities.items()):
-            ref = f"{tool.tool}/cap/{req_id}"
-            evidence[ref] = [str(u) for u in claim.evidence]
-            facts.append({"kind": "cap", "tool": tool.tool, "req": req_id, "level": claim.level,
-                          "factor": params.level_factors[claim.level], "component": claim.component or "",
-                          "maturity": claim.maturity, "claim": claim.claim, "met": claim.level != "none",
-                          "strong": claim.level in ("native", "companion"), "group": groups[req_id], "ev": ref})
-        for integ in tool.integrations:
-            ref = f"{tool.tool}/integration/{integ.with_}"
-            evidence[ref] = [str(u) for u in integ.evidence]
-            # A documented pairing holds both ways; each fact names the partner component it brings.
-            for comp_id in integ.partner_components:
-                facts.append({"kind": "integration", "tool": tool.tool, "with": integ.with_,
-                              "component": comp_id, "maturity": integ.maturity, "ev": ref})
-            for comp_id in integ.components:
-                facts.append({"kind": "integration", "tool": integ.with_, "with": tool.tool,
-                              "component": comp_id, "maturity": integ.maturity, "ev": ref})
-        for entry in tool.platforms:
-            ref = f"{tool.tool}/platform/{entry.platform}"
-            evidence[ref] = [str(u) for u in entry.evidence]
-            facts.append({"kind": "platform", "tool": tool.tool, "platform": entry.platform,
-                          "component": entry.component, "ev": ref})
+    facts += known.static
+    for req_id in sorted(set(requirements.requirements) | rules.literal_caps):
+        facts += known.caps.get(req_id, [])
     context = requirements.context
     for key in ("traffic_router", "metrics_provider", "platform"):
         value = getattr(context, key)
@@ -76,7 +111,7 @@ def build_facts(requirements: Requirements, kb: KnowledgeBase,
             facts.append({"kind": "ctx", "key": key, "value": value})
     if context.clusters is not None:
         facts.append({"kind": "ctx", "key": "clusters", "value": context.clusters})
-    return _unique(facts), evidence
+    return facts, known.evidence
 
 
 def _unique(facts: list[Fact]) -> list[Fact]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
 from pathlib import Path
 from typing import Literal
 
@@ -150,6 +152,7 @@ class KnowledgeBase(_Strict):
     """Everything the engine knows, validated. Immutable once loaded."""
 
     directory: str
+    digest: str  # of the files' content: names compiled caches
     manifest: Manifest
     catalogue: Catalogue
     tools: tuple[Tool, ...]
@@ -247,6 +250,10 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     tools: list[Tool] = []
     files: dict[str, str] = {}
     tool_files = sorted(p for p in root.glob("*.yaml") if p.name not in ("manifest.yaml", "catalogue.yaml"))
+    digest = hashlib.sha256()
+    for path in sorted(root.glob("*.yaml")):
+        with contextlib.suppress(OSError):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
     for path in tool_files:
         try:
             tool = validate(Tool, load_yaml(path))
@@ -266,5 +273,5 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     if problems:
         raise InputError(problems)
     assert manifest is not None and catalogue is not None
-    return KnowledgeBase(directory=str(root), manifest=manifest, catalogue=catalogue,
+    return KnowledgeBase(directory=str(root), digest=digest.hexdigest()[:16], manifest=manifest, catalogue=catalogue,
                          tools=tuple(sorted(tools, key=lambda t: t.tool)))

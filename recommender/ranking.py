@@ -8,7 +8,6 @@ orders the tools and picks the stack the rules suggested for the winner.
 from __future__ import annotations
 
 import itertools
-import string
 from collections import defaultdict
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -36,12 +35,15 @@ ROLE_LAYER = {"gitops_engine": "delivery", "progressive_delivery": "progressive"
               "event_engine": "workflows", "workload_controller": "workloads", "quality_gates": "quality"}
 
 
-class _Formatter(string.Formatter):
-    def get_value(self, key: int | str, args: Any, kwargs: Any) -> Any:
-        return kwargs.get(key, "?") if isinstance(key, str) else super().get_value(key, args, kwargs)
+class _Values(dict[str, Any]):
+    """Template values; a name the template uses but the firing lacks shows as "?"."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
 
 
-_FORMAT = _Formatter()
+def fill(template: str, values: dict[str, Any]) -> str:
+    return template.format_map(_Values(values))
 
 
 @dataclass
@@ -91,11 +93,12 @@ class Ranker:
 
     def message(self, key: str, **values: Any) -> str:
         template = self.messages.messages.get(key, {})
-        return _FORMAT.format(pick(template, self.lang), **values)
+        return fill(pick(template, self.lang), values)
 
-    def resolve(self, firing: Firing) -> _Resolved:
+    def resolve(self, firing: Firing, fields: dict[str, Any] | None = None) -> _Resolved:
         effect = self.effects[firing.rule][firing.effect]
-        fields = {k: _value(v, firing.bindings) for k, v in effect.fields.items()}
+        if fields is None:
+            fields = self.fields(firing)
         values: dict[str, Any] = {alias: SimpleNamespace(**fact) for alias, fact in firing.bindings.items()}
         tool = str(fields.get("tool", ""))
         owner = str(fields.get("owner") or tool)
@@ -115,13 +118,17 @@ class Ranker:
                                   or fact["level"])
             if "note" not in values and fact.get("kind") == "cap":
                 values["note"] = self._claim_note(fact)
-        text = _FORMAT.format(pick(effect.text, self.lang), **values).strip() if effect.text else ""
+        text = fill(pick(effect.text, self.lang), values).strip() if effect.text else ""
         urls: list[str] = []
         for alias in effect.evidence:
             for url in self.evidence.get(firing.bindings[alias].get("ev", ""), []):
                 if url not in urls:
                     urls.append(url)
         return _Resolved(firing.rule, effect, fields, text, urls)
+
+    def fields(self, firing: Firing) -> dict[str, Any]:
+        effect = self.effects[firing.rule][firing.effect]
+        return {k: _value(v, firing.bindings) for k, v in effect.fields.items()}
 
     def _claim_note(self, fact: dict[str, Any]) -> str:
         try:
@@ -138,14 +145,15 @@ class Ranker:
         stack_effects: list[_Resolved] = []
         seen: set[tuple[str, str, str]] = set()
         for firing in firings:
-            resolved = self.resolve(firing)
-            etype = resolved.effect.type
+            etype = self.effects[firing.rule][firing.effect].type
             if etype == "derive":
                 continue
-            key = (resolved.rule, etype, repr(sorted(resolved.fields.items())))
+            fields = self.fields(firing)
+            key = (firing.rule, etype, repr(sorted(fields.items())))
             if key in seen:  # the same conclusion reached through two chains counts once
                 continue
             seen.add(key)
+            resolved = self.resolve(firing, fields)
             tool = str(resolved.fields.get("tool"))
             if etype == "stack":
                 stack_effects.append(resolved)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -118,6 +119,26 @@ class RuleBase(_Strict):
     @property
     def stages(self) -> list[int]:
         return sorted({r.stage for r in self.rules})
+
+    @cached_property
+    def literal_caps(self) -> frozenset[str]:
+        """Capabilities a rule names literally in a `cap` pattern: their facts are always needed."""
+        found: set[str] = set()
+        for rule in self.rules:
+            for _alias, pattern in rule.patterns():
+                if pattern.get("kind") == "cap" and isinstance(pattern.get("req"), str) \
+                        and not pattern["req"].startswith("$"):
+                    found.add(pattern["req"])
+        return frozenset(found)
+
+    def stage_kinds(self, stage: int) -> frozenset[str]:
+        """The fact kinds the rules of a stage match: only those are asserted into it."""
+        return self._stage_kinds[stage]
+
+    @cached_property
+    def _stage_kinds(self) -> dict[int, frozenset[str]]:
+        return {stage: frozenset(str(pattern.get("kind")) for rule in self.rules if rule.stage == stage
+                                 for _alias, pattern in rule.patterns()) for stage in self.stages}
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:

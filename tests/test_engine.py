@@ -37,7 +37,7 @@ def fired_rules(knowledge: Path | None = None, cases: list[Requirements] | None 
         cases = [Requirements(requirements=r, context=c) for r, c in COVERAGE_CASES]  # type: ignore[arg-type]
         cases += [load_requirements(p) for p in sorted(EXAMPLES.glob("*.yaml"))]
     for req in cases:
-        facts, _ = build_facts(req, kb, rules.parameters)
+        facts, _ = build_facts(req, kb, rules)
         firings, _ = evaluate(rules, facts)
         fired |= {f.rule for f in firings}
     return fired
