@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 import threading
@@ -11,6 +12,7 @@ from pathlib import Path
 from .catalogue import Catalogue
 from .engine import evaluate
 from .errors import InputError, Problem
+from .explain import add_why_not, confidence, decisive, sensitivity
 from .facts import build_facts
 from .knowledge import KnowledgeBase, load_knowledge
 from .models import Recommendation, Requirements
@@ -140,11 +142,14 @@ def load_requirements(path: Path | str, *, knowledge: KnowledgeBase | Path | str
 
 def recommend(requirements: Requirements | dict[str, object], *,
               knowledge: KnowledgeBase | Path | str | None = None,
-              rules: RuleBase | Path | str | None = None, lang: str = "en") -> Recommendation:
+              rules: RuleBase | Path | str | None = None, lang: str = "en",
+              what_if: bool = True, today: dt.date | None = None) -> Recommendation:
     """Rank the tools in the knowledge base against the requirements, with explanations.
 
     `knowledge` and `rules` may be directories (custom knowledge, e.g. an added tool) or loaded
-    bases; the bundled ones are used by default. Deterministic and safe to call from threads.
+    bases; the bundled ones are used by default. `what_if` re-runs the engine with each stated
+    requirement one step lower and higher to report what would change the top pick. `today`
+    dates the staleness check (default: the current date). Deterministic and thread-safe.
     """
     if not isinstance(requirements, Requirements):
         requirements = Requirements.model_validate(requirements)
@@ -155,4 +160,21 @@ def recommend(requirements: Requirements | dict[str, object], *,
         raise InputError(problems)
     facts, evidence = build_facts(requirements, kb, rule_base)
     firings, _derived = evaluate(rule_base, facts)
-    return Ranker(kb, rule_base, evidence, lang).rank(requirements, firings)
+    ranker = Ranker(kb, rule_base, evidence, lang)
+    rec = ranker.rank(requirements, firings)
+    add_why_not(rec, ranker)
+    rec.decisive = decisive(rec, ranker)
+    if rec.decisive:
+        rec.order_reason = rec.decisive.text
+    if what_if:
+        rec.sensitivity = sensitivity(requirements, rec, ranker, lambda r: _top_of(r, kb, rule_base))
+    rec.confidence = confidence(rec, ranker, today)
+    return rec
+
+
+def _top_of(requirements: Requirements, kb: KnowledgeBase, rules: RuleBase) -> str | None:
+    """The top pick alone: a re-run of the engine without texts, for what-if analysis."""
+    facts, evidence = build_facts(requirements, kb, rules)
+    firings, _derived = evaluate(rules, facts)
+    top = Ranker(kb, rules, evidence, "en", texts=False).rank(requirements, firings).top
+    return top.tool if top else None

@@ -76,6 +76,16 @@ class Cover(BaseModel):
     evidence: list[str] = Field(default_factory=list)
 
 
+class WhyNot(BaseModel):
+    """Where a tool lost points against the winner, one requirement at a time."""
+
+    requirement: str
+    winner_points: float
+    tool_points: float
+    difference: float
+    text: str
+
+
 class ToolResult(BaseModel):
     tool: str
     name: str
@@ -88,6 +98,7 @@ class ToolResult(BaseModel):
     covers: list[Cover] = Field(default_factory=list)
     musts_met: int = 0
     musts_total: int = 0
+    why_not: list[WhyNot] = Field(default_factory=list)
 
 
 class StackPart(BaseModel):
@@ -113,6 +124,49 @@ class NoFit(BaseModel):
     conflicts: list[list[str]] = Field(default_factory=list)  # pairs of musts no one tool meets together
 
 
+class Factor(BaseModel):
+    requirement: str
+    difference: float
+
+
+class Decisive(BaseModel):
+    """What separates #1 from #2."""
+
+    first: str
+    second: str
+    margin: float
+    factors: list[Factor]
+    text: str
+
+
+class WhatIf(BaseModel):
+    """One single change to the requirements and the top pick it gives."""
+
+    requirement: str
+    importance_from: str
+    importance_to: str  # "dropped" when the requirement is removed
+    new_top: str | None  # None: no tool fits any more
+    text: str
+
+
+class Sensitivity(BaseModel):
+    robust: bool
+    changes: list[WhatIf]
+    runs: int
+    relaxations_for_fit: list[list[str]] = Field(default_factory=list)
+    text: str
+
+
+class Confidence(BaseModel):
+    level: Literal["high", "medium", "low"]
+    margin: float
+    stated: int
+    flagged_claims: list[str]  # "tool: requirement (vendor_claimed|disputed)" behind the winner's points
+    knowledge_age_days: int
+    stale: bool
+    reasons: list[str]
+
+
 class Recommendation(BaseModel):
     ranking: list[ToolResult]
     stack: list[StackPart] = Field(default_factory=list)
@@ -123,6 +177,9 @@ class Recommendation(BaseModel):
     stale_facts: int = 0
     lang: str = "en"
     requirements: Requirements
+    decisive: Decisive | None = None
+    sensitivity: Sensitivity | None = None
+    confidence: Confidence | None = None
 
     @property
     def top(self) -> ToolResult | None:

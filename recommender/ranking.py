@@ -64,7 +64,9 @@ class _Tally:
 
 
 class Ranker:
-    def __init__(self, kb: KnowledgeBase, rules: RuleBase, evidence: dict[str, list[str]], lang: str) -> None:
+    def __init__(self, kb: KnowledgeBase, rules: RuleBase, evidence: dict[str, list[str]], lang: str,
+                 *, texts: bool = True) -> None:
+        self.texts = texts  # what-if re-runs need only scores and verdicts
         self.kb = kb
         self.rules = rules
         self.evidence = evidence
@@ -99,6 +101,8 @@ class Ranker:
         effect = self.effects[firing.rule][firing.effect]
         if fields is None:
             fields = self.fields(firing)
+        if not self.texts:
+            return _Resolved(firing.rule, effect, fields, "", [])
         values: dict[str, Any] = {alias: SimpleNamespace(**fact) for alias, fact in firing.bindings.items()}
         tool = str(fields.get("tool", ""))
         owner = str(fields.get("owner") or tool)

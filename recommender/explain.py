@@ -1,0 +1,186 @@
+"""Explanations beyond HOW: why not, what decided the order, what would change it, how sure.
+
+Everything here is computed from the rule results (and, for what-if, from re-running the
+engine); the sentences are message templates from the rules' parameters, so they translate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Literal
+
+from .catalogue import pick
+from .models import (
+    Confidence,
+    Decisive,
+    Factor,
+    Recommendation,
+    Requirements,
+    Sensitivity,
+    ToolResult,
+    WhatIf,
+    WhyNot,
+)
+from .ranking import Ranker
+
+RELAX = {"must": "high", "high": "medium", "medium": "nice", "nice": "dropped", "avoid": "dropped"}
+RAISE = {"nice": "medium", "medium": "high", "high": "must"}
+
+TopOf = Callable[[Requirements], "str | None"]
+
+
+def points_by_requirement(result: ToolResult) -> dict[str, float]:
+    """A tool's points per requirement (lines without a requirement are grouped by rule)."""
+    out: dict[str, float] = defaultdict(float)
+    for line in result.explanations:
+        out[line.requirement or line.rule] += line.points
+    return out
+
+
+def add_why_not(rec: Recommendation, ranker: Ranker, limit: int = 3) -> None:
+    top = rec.top
+    if top is None:
+        return
+    winner = points_by_requirement(top)
+    for result in rec.ranking:
+        if result is top:
+            continue
+        mine = points_by_requirement(result)
+        gaps = sorted(((winner.get(k, 0.0) - mine.get(k, 0.0), k) for k in set(winner) | set(mine)),
+                      key=lambda p: (-p[0], p[1]))
+        result.why_not = [
+            WhyNot(requirement=k, winner_points=round(winner.get(k, 0.0), 2), tool_points=round(mine.get(k, 0.0), 2),
+                   difference=round(d, 2),
+                   text=ranker.message("why_not_line", requirement=_label(ranker, k, top, result), winner=top.name,
+                                       tool=result.name, winner_points=f"{winner.get(k, 0.0):+.1f}",
+                                       tool_points=f"{mine.get(k, 0.0):+.1f}"))
+            for d, k in gaps[:limit] if d > 0.005]
+
+
+def _label(ranker: Ranker, key: str, *results: ToolResult) -> str:
+    """A requirement's title, or for a line without one (a bonus, a penalty) its text's lead."""
+    if key in ranker.kb.catalogue.ids:
+        return ranker.req_title(key)
+    for result in results:
+        for line in result.explanations:
+            if line.rule == key:
+                return line.text.split(":")[0]
+    return key
+
+
+def decisive(rec: Recommendation, ranker: Ranker, limit: int = 3) -> Decisive | None:
+    live = [r for r in rec.ranking if r.verdict != "excluded"]
+    if len(live) < 2:
+        return None
+    first, second = live[0], live[1]
+    a, b = points_by_requirement(first), points_by_requirement(second)
+    diffs = sorted(((a.get(k, 0.0) - b.get(k, 0.0), k) for k in set(a) | set(b)), key=lambda p: (-p[0], p[1]))
+    factors = [Factor(requirement=k, difference=round(d, 2)) for d, k in diffs[:limit] if d > 0.005]
+    margin = round(first.score - second.score, 1)
+    if margin == 0:
+        text = ranker.message("order_tie", first=first.name, second=second.name)
+    else:
+        text = ranker.message("order_margin", first=first.name, second=second.name, margin=f"{margin:.1f}",
+                              factors=", ".join(_label(ranker, f.requirement, first, second) for f in factors))
+    return Decisive(first=first.tool, second=second.tool, margin=margin, factors=factors, text=text)
+
+
+def sensitivity(requirements: Requirements, rec: Recommendation, ranker: Ranker, top_of: TopOf) -> Sensitivity:
+    """Re-run the engine with each stated requirement one step lower and one step higher."""
+    current = rec.top.tool if rec.top else None
+    changes: list[WhatIf] = []
+    runs = 0
+    for req_id, importance in sorted(requirements.requirements.items()):
+        for target in (RELAX.get(importance), RAISE.get(importance)):
+            if target is None:
+                continue
+            variant = dict(requirements.requirements)
+            if target == "dropped":
+                del variant[req_id]
+            else:
+                variant[req_id] = target  # type: ignore[assignment]
+            runs += 1
+            new_top = top_of(requirements.model_copy(update={"requirements": variant}))
+            if new_top == current:
+                continue
+            changes.append(WhatIf(requirement=req_id, importance_from=importance, importance_to=target,
+                                  new_top=new_top, text=_what_if_text(ranker, req_id, importance, target, new_top)))
+    relaxations: list[list[str]] = []
+    if current is None:
+        musts = sorted(r for r, i in requirements.requirements.items() if i == "must")
+        for size in range(1, min(3, len(musts)) + 1):
+            for subset in itertools.combinations(musts, size):
+                variant = {**requirements.requirements, **{m: "high" for m in subset}}
+                runs += 1
+                if top_of(requirements.model_copy(update={"requirements": variant})) is not None:
+                    relaxations.append(list(subset))
+            if relaxations:
+                break
+    robust = not changes
+    if current is None:
+        text = ranker.message("what_if_no_fit", options="; ".join(
+            " + ".join(ranker.req_title(m) for m in subset) for subset in relaxations) or "-")
+    elif robust:
+        text = ranker.message("what_if_robust", runs=runs, top=ranker.name_of(current))
+    else:
+        text = ranker.message("what_if_fragile", count=len(changes), runs=runs, top=ranker.name_of(current))
+    return Sensitivity(robust=robust, changes=changes, runs=runs, relaxations_for_fit=relaxations, text=text)
+
+
+def _what_if_text(ranker: Ranker, req_id: str, old: str, new: str, new_top: str | None) -> str:
+    names = ranker.messages.messages
+    importance = {k: pick(v, ranker.lang) for k, v in names.items() if k.startswith("importance_")}
+    values = {"requirement": ranker.req_title(req_id), "from": importance.get(f"importance_{old}", old),
+              "to": importance.get(f"importance_{new}", new),
+              "top": ranker.name_of(new_top) if new_top else ""}
+    if new_top is None:
+        return ranker.message("what_if_change_no_fit", **values)
+    key = "what_if_change_dropped" if new == "dropped" else "what_if_change"
+    return ranker.message(key, **values)
+
+
+def confidence(rec: Recommendation, ranker: Ranker, today: dt.date | None = None) -> Confidence:
+    today = today or dt.date.today()
+    manifest = ranker.kb.manifest
+    age = (today - manifest.as_of).days
+    stale = age > manifest.stale_after_days
+    top = rec.top
+    margin = rec.decisive.margin if rec.decisive else (100.0 if top else 0.0)
+    flagged: list[str] = []
+    if top:
+        tool = ranker.kb.tool(top.tool)
+        for line in top.explanations:
+            if line.kind == "meets" and line.requirement and line.requirement in tool.capabilities:
+                claim = tool.capabilities[line.requirement]
+                if claim.claim != "official" and line.component == claim.component:
+                    flagged.append(f"{top.tool}: {line.requirement} ({claim.claim})")
+    stated = len(rec.requirements.requirements)
+    reasons = []
+    if top is None:
+        reasons.append(ranker.message("confidence_no_fit"))
+    if margin < 3 and top is not None:
+        reasons.append(ranker.message("confidence_thin_margin", margin=f"{margin:.1f}"))
+    elif margin < 10 and top is not None:
+        reasons.append(ranker.message("confidence_moderate_margin", margin=f"{margin:.1f}"))
+    if stated < 3:
+        reasons.append(ranker.message("confidence_few_requirements", stated=stated))
+    if flagged:
+        reasons.append(ranker.message("confidence_flagged", claims=", ".join(flagged)))
+    if stale:
+        reasons.append(ranker.message("confidence_stale", days=age))
+    if rec.sensitivity and not rec.sensitivity.robust and top is not None:
+        reasons.append(ranker.message("confidence_fragile", count=len(rec.sensitivity.changes)))
+    level: Literal["high", "medium", "low"]
+    if top is None or stale or margin < 3 or stated < 3:
+        level = "low"
+    elif reasons or margin < 10:
+        level = "medium"
+    else:
+        level = "high"
+    if not reasons:
+        reasons.append(ranker.message("confidence_clear", margin=f"{margin:.1f}", stated=stated))
+    return Confidence(level=level, margin=margin, stated=stated, flagged_claims=flagged, knowledge_age_days=age,
+                      stale=stale, reasons=reasons)

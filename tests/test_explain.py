@@ -1,0 +1,68 @@
+"""How, why not, decisive factors, what-if and confidence, checked against re-runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conftest import EXAMPLES, run
+
+from recommender import Requirements, load_requirements, recommend
+
+
+def test_what_if_claims_hold_when_re_run() -> None:
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        base = load_requirements(path)
+        rec = recommend(base)
+        assert rec.sensitivity is not None
+        for change in rec.sensitivity.changes:
+            variant = dict(base.requirements)
+            if change.importance_to == "dropped":
+                del variant[change.requirement]
+            else:
+                variant[change.requirement] = change.importance_to  # type: ignore[assignment]
+            again = recommend(base.model_copy(update={"requirements": variant}), what_if=False)
+            assert (again.top.tool if again.top else None) == change.new_top, (path.name, change)
+        assert rec.sensitivity.robust == (rec.sensitivity.changes == [])
+
+
+def test_a_close_call_reports_the_change_that_flips_it() -> None:
+    # Argo leads on the web UI alone; as a nice-to-have, Flux's SOPS support takes over.
+    rec = run({"gitops_sync": "must", "web_ui": "medium", "sops_secrets": "medium"})
+    assert rec.top is not None and rec.sensitivity is not None
+    flips = {(c.requirement, c.importance_to): c.new_top for c in rec.sensitivity.changes}
+    assert flips, "a tie-breaking requirement should be sensitive"
+    for (req, to), new_top in flips.items():
+        assert new_top != rec.top.tool
+        assert req in {"web_ui", "sops_secrets"}
+        assert to in {"nice", "high", "dropped"}
+
+
+def test_no_fit_lists_the_smallest_relaxations_that_give_a_fit() -> None:
+    rec = run({"cncf_graduated_only": "must", "in_place_update": "must", "gitops_sync": "high"})
+    assert rec.top is None and rec.sensitivity is not None
+    assert sorted(rec.sensitivity.relaxations_for_fit) == [["cncf_graduated_only"], ["in_place_update"]]
+    for relax in rec.sensitivity.relaxations_for_fit:
+        variant = {**rec.requirements.requirements, **{m: "high" for m in relax}}
+        assert recommend(Requirements(requirements=variant), what_if=False).top is not None  # type: ignore[arg-type]
+
+
+def test_why_not_names_where_the_runner_up_lost() -> None:
+    rec = run({"gitops_sync": "must", "web_ui": "must", "sso": "high"})
+    assert rec.top is not None and rec.top.tool == "argo"
+    flux = next(r for r in rec.ranking if r.tool == "flux")
+    assert flux.why_not and flux.why_not[0].requirement in {"web_ui", "sso"}
+    assert all(w.difference > 0 for w in flux.why_not)
+    assert rec.decisive is not None and rec.decisive.first == "argo"
+    total = sum(f.difference for f in rec.decisive.factors)
+    assert abs(total - rec.decisive.margin) < 0.2
+
+
+def test_confidence_reflects_margin_and_stale_knowledge() -> None:
+    reqs = {"gitops_sync": "must", "web_ui": "must", "sso": "high", "multi_tenancy_rbac": "high",
+            "app_templating_many_apps": "high", "workflow_dag_orchestration": "high"}
+    fresh = recommend(Requirements(requirements=reqs), today=dt.date(2026, 12, 1))  # type: ignore[arg-type]
+    assert fresh.confidence is not None and fresh.confidence.level == "high"
+    old = recommend(Requirements(requirements=reqs), today=dt.date(2027, 12, 1))  # type: ignore[arg-type]
+    assert old.confidence is not None and old.confidence.stale and old.confidence.level == "low"
+    thin = run({"gitops_sync": "must"})
+    assert thin.confidence is not None and thin.confidence.level == "low"
