@@ -8,6 +8,7 @@ import hashlib
 import threading
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from .catalogue import Catalogue
 from .engine import evaluate
@@ -15,7 +16,7 @@ from .errors import InputError, Problem
 from .explain import add_why_not, confidence, decisive, sensitivity
 from .facts import build_facts
 from .knowledge import KnowledgeBase, load_knowledge
-from .models import Recommendation, Requirements
+from .models import Context, Recommendation, Requirements
 from .ranking import Ranker
 from .resources import bundled_dir
 from .rules import RuleBase, load_rules
@@ -108,6 +109,8 @@ def check_vocabulary(requirements: Requirements, catalogue: Catalogue, file: str
         raw = getattr(context, key, None)
         values = raw if isinstance(raw, list) else [] if raw is None else [raw]
         for value in values:
+            if not isinstance(value, str):
+                continue  # the type check reports it
             if value not in spec.values:
                 close = difflib.get_close_matches(str(value), spec.values, n=1)
                 hint = f"did you mean {close[0]!r}? " if close else ""
@@ -131,10 +134,32 @@ def load_requirements(path: Path | str, *, knowledge: KnowledgeBase | Path | str
     if "version" in doc.data and doc.data["version"] != 1:
         raise InputError([Problem(file, doc.where(("version",)), f"unsupported version {doc.data['version']!r}",
                                   "use `version: 1`")])
-    requirements = validate(Requirements, doc)
-    lines = {k: doc.where(k) for k in doc.lines if all(isinstance(p, str) for p in k)}
-    problems = check_vocabulary(requirements, get_knowledge(knowledge).catalogue, file,
-                                {tuple(str(p) for p in k): v for k, v in lines.items()})
+    catalogue = get_knowledge(knowledge).catalogue
+    problems: list[Problem] = []
+    for key in doc.data:
+        if key not in Requirements.model_fields:
+            close = difflib.get_close_matches(str(key), list(Requirements.model_fields), n=1)
+            problems.append(Problem(file, doc.where((key,)), f"unknown top-level field {key!r}",
+                                    f"did you mean {close[0]!r}?" if close else
+                                    "use version, context, requirements and notes"))
+    # The vocabulary is checked on the raw data too, so one run reports every problem.
+    raw_reqs = doc.data.get("requirements")
+    raw_context = doc.data.get("context")
+    context_values: dict[str, Any] = {}
+    if isinstance(raw_context, dict):
+        context_values = {k: v for k, v in raw_context.items() if k in Context.model_fields
+                          and isinstance(v, (str, list))}
+    probe = Requirements.model_construct(
+        requirements={k: v for k, v in raw_reqs.items() if isinstance(k, str)} if isinstance(raw_reqs, dict) else {},
+        context=Context.model_construct(None, **context_values))
+    lines = {tuple(str(p) for p in k): doc.where(k) for k in doc.lines}
+    problems += check_vocabulary(probe, catalogue, file, lines)
+    try:
+        requirements = validate(Requirements, doc)
+    except InputError as exc:
+        problems += [p for p in exc.problems if "Extra inputs" not in p.message or not p.where.startswith("line")
+                     or "." in p.where.split(", ", 1)[-1]]
+        raise InputError(problems) from None
     if problems:
         raise InputError(problems)
     return requirements

@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
@@ -23,6 +24,9 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_INPUT)
 
 
+FORMATS = ("table", "json", "markdown", "adr", "html", "svg")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="recommender", description=(
         "Recommend continuous-delivery tooling (Argo, Flux, Keptn, OpenKruise) for a team's "
@@ -30,14 +34,27 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
-    rec = sub.add_parser("recommend", help="rank the tools for a requirements YAML file")
-    rec.add_argument("files", nargs="+", type=Path, help="requirements YAML file(s)")
-    rec.add_argument("--format", choices=["table", "json"], default="table", help="output format")
-    rec.add_argument("-o", "--output", type=Path, help="write the report to this file instead of stdout")
-    rec.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    rec = sub.add_parser("recommend", help="rank the tools for requirements YAML files",
+                         description="Rank the tools for each requirements file (or every .yaml in a directory).")
+    rec.add_argument("files", nargs="+", type=Path, help="requirements YAML file(s) or directories")
+    rec.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    rec.add_argument("-o", "--output", type=Path,
+                     help="write the report to this file; with several inputs, a directory for one report each")
+    rec.add_argument("--force", action="store_true", help="overwrite existing output files")
     rec.add_argument("--fail-on-no-fit", action="store_true", help="exit 3 when no tool meets the musts")
-    rec.add_argument("--evidence", action="store_true", help="show evidence URLs under each line (table)")
+    rec.add_argument("--evidence", action="store_true", help="show evidence URLs under each line (table, html, svg)")
+    rec.add_argument("--no-what-if", action="store_true", help="skip the what-if re-runs (faster)")
+    rec.add_argument("--lang", choices=["en", "ko"], help="report language (default: from LANG, else en)")
+    rec.add_argument("--width", type=int, default=None, help="report width for table, html and svg")
     _data_options(rec)
+
+    exp = sub.add_parser("explain",
+                         help="the full rule trace for one tool: what fired, on which facts, what nearly did")
+    exp.add_argument("file", type=Path, help="a requirements YAML file")
+    exp.add_argument("--tool", required=True, help="tool id, e.g. flux")
+    _data_options(exp)
+
+    sub.add_parser("schema", help="print the JSON Schema of requirements files (for editor autocompletion)")
 
     wiz = sub.add_parser("wizard", help="answer a few questions interactively and get a recommendation")
     wiz.add_argument("--save", type=Path, help="save the answers as a requirements YAML file without asking")
@@ -79,45 +96,183 @@ def write_atomic(path: Path, text: str, *, force: bool) -> None:
         raise
 
 
-def _console(file: object = None, width: int | None = None) -> object:
-    from rich.console import Console
+def default_lang(explicit: str | None) -> str:
+    """--lang, else Korean when LC_ALL / LC_MESSAGES / LANG asks for it, else English."""
+    if explicit:
+        return explicit
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value:
+            return "ko" if value.lower().startswith("ko") else "en"
+    return "en"
 
-    return Console(file=file, width=width, highlight=False)  # type: ignore[arg-type]
+
+def expand_inputs(paths: list[Path]) -> list[Path]:
+    """Files as given; a directory stands for the .yaml/.yml files directly in it, sorted."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+            if not found:
+                from .errors import InputError, Problem
+
+                raise InputError([Problem(str(path), "", "directory holds no .yaml files",
+                                          "name files or a directory of them")])
+            out += found
+        else:
+            out.append(path)
+    return out
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
-    import io
-
     from .api import get_knowledge, get_rules, load_requirements, recommend
-    from .render.jsonout import render_json
-    from .render.table import render_report
+    from .errors import InputError
+    from .render import EXTENSIONS, render
 
     kb = get_knowledge(args.knowledge)
     rules = get_rules(args.rules, args.knowledge)
-    outputs: list[str] = []
-    no_fit = False
-    for path in args.files:
-        requirements = load_requirements(path, knowledge=kb)
-        rec = recommend(requirements, knowledge=kb, rules=rules)
-        no_fit = no_fit or rec.no_fit is not None
-        if args.format == "json":
-            outputs.append(render_json(rec, str(path)))
-        else:
-            buffer = io.StringIO()
-            from rich.console import Console
+    lang = default_lang(args.lang)
+    inputs = expand_inputs(args.files)
+    many = len(inputs) > 1
+    out_dir: Path | None = None
+    if many and args.output is not None:
+        out_dir = args.output
+        if out_dir.exists() and not out_dir.is_dir():
+            from .errors import Problem
 
-            console = Console(file=buffer, width=None if args.output is None else 120, highlight=False,
-                              force_terminal=args.output is None and sys.stdout.isatty())
-            if len(args.files) > 1:
-                console.rule(str(path))
-            render_report(rec, console, evidence=args.evidence)
-            outputs.append(buffer.getvalue())
-    text = "".join(outputs)
-    if args.output:
+            raise InputError([Problem(str(out_dir), "", "is a file, but several inputs need a directory",
+                                      "give -o a directory (it is created if missing)")])
+        out_dir.mkdir(parents=True, exist_ok=True)
+    to_terminal = args.output is None and sys.stdout.isatty()
+    width = args.width or (None if to_terminal else 100)
+    written: list[str] = []
+    failed: list[str] = []
+    summary: list[tuple[str, str, str]] = []  # file, top or "no fit" or "error", score
+    documents: list[str] = []
+    json_results: list[dict[str, object]] = []
+    no_fit = False
+    progress = _progress(len(inputs)) if many and sys.stderr.isatty() else None
+    pending = list(inputs)
+    try:
+        for path in inputs:
+            try:
+                requirements = load_requirements(path, knowledge=kb)
+                rec = recommend(requirements, knowledge=kb, rules=rules, lang=lang, what_if=not args.no_what_if)
+            except InputError as exc:
+                sys.stderr.write(f"recommender: {len(exc.problems)} problem(s):\n{exc}\n")
+                failed.append(str(path))
+                summary.append((str(path), "error", ""))
+                pending.remove(path)
+                continue
+            no_fit = no_fit or rec.no_fit is not None
+            top = rec.top
+            summary.append((str(path), top.name if top else "no fit", f"{top.score:.1f}" if top else ""))
+            if args.format == "json" and many and out_dir is None:
+                from .render.jsonout import envelope
+
+                json_results.append(envelope(rec, str(path)))
+            else:
+                text = render(rec, args.format, source=str(path), width=width or 100, color=to_terminal,
+                              knowledge=kb, evidence=args.evidence)
+                if out_dir is not None:
+                    target = out_dir / f"{path.stem}.{EXTENSIONS[args.format]}"
+                    write_atomic(target, text, force=args.force)
+                    written.append(str(target))
+                elif many and args.format == "table":
+                    documents.append(f"\n=== {path} ===\n{text}")
+                else:
+                    documents.append(text)
+            pending.remove(path)
+            if progress:
+                progress()
+    except KeyboardInterrupt:
+        sys.stderr.write("recommender: interrupted\n")
+        if written:
+            sys.stderr.write("written: " + ", ".join(written) + "\n")
+        sys.stderr.write("not written: " + ", ".join(str(p) for p in pending) + "\n")
+        return EXIT_INTERRUPTED
+    if json_results:
+        import json
+
+        from .render.jsonout import SCHEMA_VERSION
+
+        documents.append(json.dumps({"schema_version": SCHEMA_VERSION, "results": json_results,
+                                     "summary": [{"file": f, "top": t, "score": s} for f, t, s in summary]},
+                                    indent=2, ensure_ascii=False) + "\n")
+    text = "".join(documents)
+    if args.output is not None and out_dir is None and not failed:
         write_atomic(args.output, text, force=args.force)
-    else:
+    elif text:
         sys.stdout.write(text)
+    if many and args.format != "json":
+        _print_summary(summary, to_stderr=out_dir is None and args.format != "table")
+    if failed:
+        return EXIT_INPUT
     return EXIT_NO_FIT if (no_fit and args.fail_on_no_fit) else EXIT_OK
+
+
+def _progress(total: int) -> Callable[[], None]:
+    """A one-line progress counter on stderr (only when stderr is a terminal)."""
+    done = [0]
+
+    def step() -> None:
+        done[0] += 1
+        sys.stderr.write(f"\r{done[0]}/{total} files")
+        if done[0] == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return step
+
+
+def _print_summary(rows: list[tuple[str, str, str]], *, to_stderr: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Summary")
+    for column in ("File", "Top pick", "Score"):
+        table.add_column(column)
+    for file, top, score in rows:
+        table.add_row(file, top, score)
+    Console(stderr=to_stderr, highlight=False).print(table)
+
+
+def cmd_schema() -> int:
+    import json
+
+    from .api import get_knowledge
+    from .schema import requirements_schema
+
+    sys.stdout.write(json.dumps(requirements_schema(get_knowledge().catalogue), indent=2, ensure_ascii=False) + "\n")
+    return EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.markup import escape
+
+    from .api import get_knowledge, get_rules, load_requirements
+    from .errors import InputError, Problem
+    from .trace import trace
+
+    kb = get_knowledge(args.knowledge)
+    rules = get_rules(args.rules, args.knowledge)
+    if args.tool not in {t.tool for t in kb.tools}:
+        raise InputError([Problem("--tool", "", f"unknown tool {args.tool!r}",
+                                  f"use one of: {', '.join(t.tool for t in kb.tools)}")])
+    report = trace(load_requirements(args.file, knowledge=kb), kb, rules, args.tool)
+    console = Console(highlight=False)
+    console.print(f"[bold]Rules that fired for {escape(args.tool)}[/] ({len(report.fired)})")
+    for item in report.fired:
+        console.print(f"  [cyan]{escape(item.rule)}[/] — {escape(item.description)}")
+        for alias, fact in item.bindings.items():
+            shown = ", ".join(f"{k}={v}" for k, v in fact.items() if k not in ("sid", "ev"))
+            console.print(f"      {escape(alias)}: {escape(shown)}")
+    console.print(f"[bold]Rules that came close but did not fire for {escape(args.tool)}[/] ({len(report.near)})")
+    for near in report.near:
+        console.print(f"  [yellow]{escape(near.rule)}[/] — {escape(near.description)}")
+        console.print(f"      unmatched: {escape('; '.join(near.unmatched))}")
+    return EXIT_OK
 
 
 def cmd_kb(args: argparse.Namespace) -> int:
@@ -193,6 +348,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "recommend":
             return cmd_recommend(args)
+        if args.command == "schema":
+            return cmd_schema()
+        if args.command == "explain":
+            return cmd_explain(args)
         if args.command == "wizard":
             from .wizard import main as wizard_main  # questionary is imported only here
 

@@ -174,7 +174,6 @@ class Recommendation(BaseModel):
     order_reason: str = ""
     knowledge_revision: str
     knowledge_as_of: str
-    stale_facts: int = 0
     lang: str = "en"
     requirements: Requirements
     decisive: Decisive | None = None

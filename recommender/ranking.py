@@ -271,8 +271,9 @@ class Ranker:
             if resolved.rule not in part.rules:
                 part.rules.append(resolved.rule)
         order = [g.id for g in self.kb.catalogue.groups]
-        return sorted(parts.values(), key=lambda p: (p.tool != winner.tool,
-                                                     order.index(p.layer) if p.layer in order else 99, p.name))
+        # Read as a deployment: the GitOps engine first, then the layers on top of it.
+        return sorted(parts.values(), key=lambda p: (order.index(p.layer) if p.layer in order else 99,
+                                                     p.tool != winner.tool, p.name))
 
     def _no_fit(self, results: list[ToolResult], musts: list[str]) -> NoFit:
         failing = {r.tool: sorted(e.requirement for e in r.exclusions) for r in results}

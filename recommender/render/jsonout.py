@@ -24,6 +24,9 @@ def envelope(rec: Recommendation, source: str | None = None) -> dict[str, Any]:
         "stack": body.pop("stack"),
         "no_fit": body.pop("no_fit"),
         "order_reason": body.pop("order_reason"),
+        "decisive": body.pop("decisive"),
+        "sensitivity": body.pop("sensitivity"),
+        "confidence": body.pop("confidence"),
         "lang": body.pop("lang"),
     }
 

@@ -60,6 +60,10 @@ def tool_panel(r: ToolResult, *, evidence: bool = False) -> Panel:
         line.append(k.text)
         line.append(f"  [{k.rule}]", style="dim")
         lines.append(line)
+    for w in r.why_not:
+        line = Text(" ? why not first: ", style="magenta")
+        line.append(w.text)
+        lines.append(line)
     title = Text(f"{r.rank}. {r.name} — {r.score:.1f} ({r.verdict})", style=_VERDICT_STYLE[r.verdict])
     return Panel(Group(*lines) if lines else Text("nothing stated applies"), title=title, title_align="left")
 
@@ -85,6 +89,14 @@ def render_report(rec: Recommendation, console: Console, *, evidence: bool = Fal
         console.print(Panel(Text(rec.no_fit.text), title="No fit", style="red", title_align="left"))
     if rec.stack:
         console.print(stack_table(rec))
+    if rec.sensitivity:
+        what_if = [Text(rec.sensitivity.text)] + [Text(f" • {c.text}") for c in rec.sensitivity.changes]
+        console.print(Panel(Group(*what_if), title="What would change the answer", title_align="left"))
+    if rec.confidence:
+        style = {"high": "green", "medium": "yellow", "low": "red"}[rec.confidence.level]
+        confidence = Text(f"Confidence: {rec.confidence.level}. ", style=f"bold {style}")
+        confidence.append(" ".join(rec.confidence.reasons), style="")
+        console.print(confidence)
     for r in rec.ranking:
         console.print(tool_panel(r, evidence=evidence))
     console.print(Text(f"knowledge {rec.knowledge_revision}, facts as of {rec.knowledge_as_of}", style="dim"))

@@ -1,0 +1,153 @@
+"""Batch mode: every format, several files, the JSON contract, escaping and interruption."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES
+
+from recommender import Requirements, load_requirements, recommend
+from recommender.api import get_knowledge
+from recommender.cli import main
+from recommender.render import FORMATS, render
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+TODAY = dt.date(2026, 11, 26)
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "adr", "json", "html", "svg"])
+def test_report_snapshots(fmt: str) -> None:
+    rec = recommend(load_requirements(EXAMPLES / "ecommerce-in-place.yaml"), today=TODAY)
+    text = render(rec, fmt, source="examples/ecommerce-in-place.yaml", width=100, today=TODAY)
+    snapshot = SNAPSHOTS / f"ecommerce-in-place.{fmt}"
+    if os.environ.get("UPDATE_SNAPSHOTS") or not snapshot.exists():
+        snapshot.write_text(text, encoding="utf-8")
+    assert text == snapshot.read_text(encoding="utf-8"), f"run UPDATE_SNAPSHOTS=1 pytest to accept {snapshot.name}"
+
+
+def test_json_contract_shape() -> None:
+    rec = recommend(load_requirements(EXAMPLES / "canary-on-istio.yaml"), today=TODAY)
+    data = json.loads(render(rec, "json", source="x.yaml"))
+    assert set(data) == {"schema_version", "recommender_version", "knowledge_revision", "knowledge_as_of", "source",
+                         "input", "ranking", "stack", "no_fit", "order_reason", "lang", "decisive", "sensitivity",
+                         "confidence"}
+    assert data["schema_version"] == 1
+    tool = data["ranking"][0]
+    assert set(tool) == {"tool", "name", "rank", "score", "verdict", "explanations", "risks", "exclusions", "covers",
+                         "musts_met", "musts_total", "why_not"}
+    assert set(tool["explanations"][0]) == {"rule", "kind", "requirement", "component", "level", "points", "text",
+                                            "evidence"}
+    assert set(data["stack"][0]) == {"tool", "component", "name", "layer", "layer_title", "requirements", "rules",
+                                     "text", "evidence"}
+    assert set(data["sensitivity"]) == {"robust", "changes", "runs", "relaxations_for_fit", "text"}
+    assert set(data["confidence"]) == {"level", "margin", "stated", "flagged_claims", "knowledge_age_days", "stale",
+                                       "reasons"}
+    assert set(data["input"]) == {"version", "context", "requirements", "notes"}
+
+
+def test_every_format_renders_every_example() -> None:
+    kb = get_knowledge()
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        rec = recommend(load_requirements(path), what_if=False)
+        for fmt in FORMATS:
+            assert render(rec, fmt, knowledge=kb).strip()
+
+
+HOSTILE = "[bold red]x[/] <script>alert(1)</script> *em* [a](http://evil) | # h ![i](x)"
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "adr", "html"])
+def test_user_text_is_rendered_literally(fmt: str) -> None:
+    rec = recommend(Requirements(requirements={"gitops_sync": "must"}, notes=HOSTILE), what_if=False)
+    text = render(rec, fmt)
+    if fmt == "table":
+        assert "[bold red]x[/]" in text
+    elif fmt == "html":
+        assert "<script>" not in text and "&lt;script&gt;" in text
+    else:
+        assert "<script>" not in text and "\\<script\\>" in text
+        assert "](http://evil)" not in text.replace("\\](http://evil)", "")
+
+
+def test_several_files_and_a_directory_write_one_report_each(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "reports"
+    assert main(["recommend", str(EXAMPLES), "--format", "markdown", "-o", str(out), "--no-what-if"]) == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(f"{p.stem}.md" for p in EXAMPLES.glob("*.yaml"))
+    captured = capsys.readouterr()
+    assert "Summary" in captured.out + captured.err
+    # Running again without --force refuses to overwrite and keeps the reports.
+    before = (out / names[0]).read_text()
+    assert main(["recommend", str(EXAMPLES), "--format", "markdown", "-o", str(out), "--no-what-if"]) == 2
+    assert (out / names[0]).read_text() == before
+
+
+def test_several_files_to_json_is_one_document_with_a_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    files = [str(EXAMPLES / "canary-on-istio.yaml"), str(EXAMPLES / "ml-batch-team.yaml")]
+    assert main(["recommend", *files, "--format", "json", "--no-what-if"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [r["source"] for r in data["results"]] == files
+    assert [s["file"] for s in data["summary"]] == files
+
+
+def test_one_bad_file_among_many_is_reported_and_the_rest_still_run(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("requirements:\n  canery: must\n")
+    out = tmp_path / "out"
+    code = main(["recommend", str(bad), str(EXAMPLES / "ml-batch-team.yaml"), "-o", str(out), "--format", "json"])
+    assert code == 2
+    assert (out / "ml-batch-team.json").exists() and not (out / "bad.json").exists()
+    assert "canery" in capsys.readouterr().err
+
+
+def test_interrupted_batch_keeps_finished_reports_and_names_the_rest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    import recommender.api as api
+
+    real = api.recommend
+    calls = {"n": 0}
+
+    def interrupt_second(*args: object, **kwargs: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(api, "recommend", interrupt_second)
+    out = tmp_path / "out"
+    files = [str(EXAMPLES / "canary-on-istio.yaml"), str(EXAMPLES / "ml-batch-team.yaml")]
+    assert main(["recommend", *files, "-o", str(out), "--format", "json"]) == 130
+    assert sorted(p.name for p in out.iterdir()) == ["canary-on-istio.json"]
+    err = capsys.readouterr().err
+    assert "not written" in err and "ml-batch-team.yaml" in err
+
+
+def test_schema_lists_the_vocabulary(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    ids = set(schema["properties"]["requirements"]["properties"])
+    assert ids == set(get_knowledge().catalogue.ids)
+    for path in EXAMPLES.glob("*.yaml"):
+        assert set(load_requirements(path).requirements) <= ids
+
+
+def test_explain_shows_fired_rules_with_their_facts_and_near_misses(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", str(EXAMPLES / "canary-on-istio.yaml"), "--tool", "openkruise"]) == 0
+    out = capsys.readouterr().out
+    assert "pd.no_analysis" in out and "metric_analysis_rollback" in out
+    assert "came close" in out
+    assert main(["explain", str(EXAMPLES / "canary-on-istio.yaml"), "--tool", "nope"]) == 2
+
+
+def test_lang_ko_translates_rule_texts(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["recommend", str(EXAMPLES / "canary-on-istio.yaml"), "--format", "json", "--lang", "ko",
+                 "--no-what-if"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["lang"] == "ko"
+    assert any("충족" in e["text"] for e in data["ranking"][0]["explanations"])
