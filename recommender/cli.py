@@ -68,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     _data_options(kb_sub.add_parser("list", help="list the tools and their project facts"))
     show = kb_sub.add_parser("show", help="every capability claim of one tool, with evidence")
     show.add_argument("tool")
+    show.add_argument("--lang", choices=["en", "ko"], help="language (default: from LANG, else en)")
     _data_options(show)
     _data_options(kb_sub.add_parser("lint", help="check knowledge and rules; exit 2 on errors"))
     kb_sub.add_parser("path", help="print the bundled knowledge and rules directories")
@@ -281,9 +282,11 @@ def cmd_kb(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from .api import get_knowledge
+    from .catalogue import pick
     from .lint import lint
     from .resources import bundled_dir
 
+    lang = default_lang(getattr(args, "lang", None))
     console = Console(highlight=False)
     if args.kb_command == "path":
         print(f"knowledge: {bundled_dir('knowledge')}\nrules: {bundled_dir('rules')}")
@@ -316,9 +319,9 @@ def cmd_kb(args: argparse.Namespace) -> int:
                                   f"use one of: {', '.join(t.tool for t in kb.tools)}")]) from None
     p = tool.project
     console.print(f"[bold]{escape(tool.name)}[/] — CNCF {p.cncf.maturity}, {p.status}, {escape(p.license)}")
-    console.print(escape(tool.summary.get("en", "")))
+    console.print(escape(pick(tool.summary, lang)))
     for note in p.notes:
-        console.print(f"  · {escape(note)}")
+        console.print(f"  · {escape(pick(note, lang))}")
     table = Table(show_lines=False)
     for column in ("Capability", "Level", "Component", "Note", "Evidence"):
         table.add_column(column, overflow="fold")
@@ -326,7 +329,7 @@ def cmd_kb(args: argparse.Namespace) -> int:
         c = tool.capabilities[cap_id]
         flags = "" if c.maturity == "ga" else f" ({c.maturity})"
         flags += "" if c.claim == "official" else f" [{c.claim}]"
-        table.add_row(cap_id, c.level + flags, escape(c.component or "—"), escape(c.note),
+        table.add_row(cap_id, c.level + flags, escape(c.component or "—"), escape(pick(c.note, lang)),
                       escape("\n".join(str(u) for u in c.evidence)))
     console.print(table)
     return EXIT_OK

@@ -36,7 +36,7 @@ class KnowledgeFacts:
                     evidence[ref] = [str(u) for u in table.evidence]
                     for value, support in sorted(table.values.items()):
                         facts.append({"kind": "support", "tool": tool.tool, "component": comp.id, "dim": dim,
-                                      "value": value, "level": support.level, "note": support.note, "ev": ref})
+                                      "value": value, "level": support.level, "ev": ref})
             for req_id, claim in sorted(tool.capabilities.items()):
                 ref = f"{tool.tool}/cap/{req_id}"
                 evidence[ref] = [str(u) for u in claim.evidence]

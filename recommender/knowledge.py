@@ -6,9 +6,9 @@ import contextlib
 import datetime as dt
 import hashlib
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
 from .catalogue import Catalogue, Text
 from .errors import InputError, Problem
@@ -23,6 +23,15 @@ LEVELS: tuple[str, ...] = ("native", "companion", "plugin", "partial", "none")
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _as_text(value: object) -> object:
+    """A plain string is the English text; a mapping gives it per language."""
+    return {"en": value} if isinstance(value, str) else value
+
+
+# Free text in the knowledge base: "..." (English) or {en: "...", ko: "..."}.
+LocalText = Annotated[Text, BeforeValidator(_as_text)]
 
 
 def _https(urls: list[HttpUrl]) -> list[HttpUrl]:
@@ -60,12 +69,12 @@ class Project(Evidenced):
     license: str
     latest_release: Release | None = None
     vendors: list[str] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)
+    notes: list[LocalText] = Field(default_factory=list)
 
 
 class SupportValue(_Strict):
     level: SupportLevel
-    note: str = ""
+    note: LocalText = Field(default_factory=dict)
 
 
 class SupportTable(Evidenced):
@@ -89,13 +98,13 @@ class Component(Evidenced):
     latest_release: Release | None = None
     supports: dict[Literal["traffic_router", "metrics_provider", "workload_kinds"], SupportTable] = Field(
         default_factory=dict)
-    note: str = ""
+    note: LocalText = Field(default_factory=dict)
 
 
 class Claim(Evidenced):
     level: Level
     component: str | None = None
-    note: str
+    note: LocalText
     maturity: Literal["ga", "beta", "alpha"] = "ga"
     claim: Literal["official", "vendor_claimed", "disputed"] = "official"
 
@@ -113,7 +122,7 @@ class Integration(Evidenced):
     components: list[str] = Field(min_length=1)  # this tool's components in the pairing
     partner_components: list[str] = Field(min_length=1)  # the partner's components in it
     maturity: Literal["ga", "preview"] = "ga"
-    note: str
+    note: LocalText
 
 
 class Platform(Evidenced):
@@ -121,7 +130,7 @@ class Platform(Evidenced):
 
     platform: str
     component: str
-    note: str
+    note: LocalText
 
 
 class Tool(_Strict):

@@ -103,7 +103,8 @@ class Ranker:
             fields = self.fields(firing)
         if not self.texts:
             return _Resolved(firing.rule, effect, fields, "", [])
-        values: dict[str, Any] = {alias: SimpleNamespace(**fact) for alias, fact in firing.bindings.items()}
+        values: dict[str, Any] = {alias: SimpleNamespace(**fact, note=self._fact_note(fact))
+                                  for alias, fact in firing.bindings.items()}
         tool = str(fields.get("tool", ""))
         owner = str(fields.get("owner") or tool)
         values["tool"] = self.name_of(tool)
@@ -136,9 +137,25 @@ class Ranker:
 
     def _claim_note(self, fact: dict[str, Any]) -> str:
         try:
-            return self.kb.tool(fact["tool"]).capabilities[fact["req"]].note
+            return pick(self.kb.tool(fact["tool"]).capabilities[fact["req"]].note, self.lang)
         except KeyError:
             return ""
+
+    def _fact_note(self, fact: dict[str, Any]) -> str:
+        """The knowledge note behind a matched fact, in the report's language."""
+        try:
+            kind = fact.get("kind")
+            if kind == "cap":
+                return self._claim_note(fact)
+            if kind == "support":
+                table = self.kb.tool(fact["tool"]).component(fact["component"]).supports[fact["dim"]]
+                return pick(table.values[fact["value"]].note, self.lang)
+            if kind == "platform":
+                tool = self.kb.tool(fact["tool"])
+                return next(pick(p.note, self.lang) for p in tool.platforms if p.platform == fact["platform"])
+        except (KeyError, StopIteration):
+            pass
+        return ""
 
     # --- ranking ----------------------------------------------------------------------------
     def rank(self, requirements: Requirements, firings: list[Firing]) -> Recommendation:

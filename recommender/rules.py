@@ -31,7 +31,7 @@ BASE_KINDS: dict[str, tuple[str, ...]] = {
             "group", "ev"),
     "project": ("tool", "status", "maturity", "ev"),
     "component": ("tool", "component", "role", "status", "ev"),
-    "support": ("tool", "component", "dim", "value", "level", "note", "ev"),
+    "support": ("tool", "component", "dim", "value", "level", "ev"),
     "integration": ("tool", "with", "component", "maturity", "ev"),
     "ctx": ("key", "value"),
     "totals": ("weight",),
