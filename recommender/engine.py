@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import EngineError
-from .rules import RuleBase, compile_stage, derived_kinds
+from .rules import RuleBase, compile_stage
 
 
 @dataclass(frozen=True)
@@ -101,9 +101,13 @@ def _register(rules: RuleBase) -> None:
     if _stage_name(rules, rules.stages[0]) in _RUNTIME.registered:
         return
     host = _RUNTIME.ensure_host()
-    derived = derived_kinds(rules.rules)
     for stage in rules.stages:
-        kinds = sorted(rules.stage_kinds(stage) | {k for k, s in derived.items() if s == stage})
+        # Every kind asserted into this stage needs a rule that matches it: the kinds its rules
+        # match, and every kind its actions derive (durable-rules refuses an unmatched fact and
+        # then crashes when the half-stored session is deleted).
+        derived_here = {str(e.fields.get("kind")) for r in rules.rules if r.stage == stage
+                        for e in r.effects() if e.type == "derive"}
+        kinds = sorted(rules.stage_kinds(stage) | derived_here)
         definition = compile_stage(rules.rules, stage, kinds)
         for rule in rules.rules:
             if rule.stage != stage:
