@@ -1,0 +1,674 @@
+"""`recommender wizard`: ask the catalogue's questions in a terminal and show the recommendation.
+
+Two halves, so that tests can drive the flow without a terminal:
+
+- `Flow`, a pure state machine over the question catalogue: which questions apply given the
+  answers so far (gates, follow-ups), defaults, back, review edits, and the Requirements that the
+  answers amount to. No I/O.
+- `TerminalUI` and `run()`, the questionary side: one prompt per question, progress, help, the
+  review screen, the report, saving and exporting.
+
+questionary and prompt_toolkit are imported inside functions only, so `recommender --help` and
+batch mode never pay for them and the first question appears quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import enum
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+from .catalogue import Catalogue, pick
+from .models import Context, Importance, Requirements
+
+if TYPE_CHECKING:
+    from prompt_toolkit.input import Input
+    from prompt_toolkit.output import Output
+    from rich.console import Console
+
+    from .models import Recommendation
+
+EXIT_OK, EXIT_INPUT, EXIT_INTERRUPTED = 0, 2, 130
+
+QuestionKind = Literal["gate", "importance", "choice", "multi", "integer"]
+Value = bool | str | int | tuple[str, ...] | None
+
+# The wizard's own defaults when no --from file is given. Delivery is open and GitOps sync is
+# `high` because every team choosing among these tools deploys to Kubernetes from Git; `high`
+# rather than `must` so that accepting the defaults never excludes a tool.
+DEFAULT_OPEN_GROUPS: Final = frozenset({"delivery"})
+DEFAULT_IMPORTANCE: Final[Mapping[str, Importance]] = {"gitops_sync": "high"}
+
+# `avoid` is offered only where a team plausibly does not want the capability at all.
+AVOIDABLE: Final = frozenset({"web_ui", "image_update_automation", "sidecar_management", "non_kubernetes_targets"})
+
+IMPORTANCE_CHOICES: Final[tuple[Importance, ...]] = ("must", "high", "medium", "nice")
+MAX_CLUSTERS: Final = 100_000
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A context question asked only while a requirement it matters for is wanted.
+
+    `after` is a requirement id (asked right after it) or a group id (asked at the group's end).
+    With no `requirements` and no `groups` the question is always asked.
+    """
+
+    context: str
+    after: str
+    requirements: frozenset[str] = frozenset()
+    groups: frozenset[str] = frozenset()
+
+
+FOLLOW_UPS: Final[tuple[FollowUp, ...]] = (
+    FollowUp("clusters", after="multi_cluster", requirements=frozenset({"multi_cluster"})),
+    # The router shifts the traffic and the metrics provider feeds the analysis: both only matter
+    # once a progressive-delivery controller is in play.
+    FollowUp("traffic_router", after="progressive",
+             requirements=frozenset({"canary", "blue_green", "ab_testing", "traffic_shaping_mesh"})),
+    FollowUp("metrics_provider", after="progressive",
+             requirements=frozenset({"canary", "blue_green", "ab_testing", "metric_analysis_rollback"})),
+    FollowUp("workload_kinds", after="workloads", groups=frozenset({"progressive", "workloads"})),
+    FollowUp("platform", after="environment"),
+    FollowUp("already_using", after="environment"),
+)
+
+# Interface strings; the questions themselves come from the catalogue.
+UI: Final[Mapping[str, Mapping[str, str]]] = {
+    "en": {
+        "yes": "Yes", "no": "No", "back": "← Back", "skip": "skip / not sure", "dont_care": "don't care",
+        "must": "must — exclude tools without it", "high": "high", "medium": "medium", "nice": "nice to have",
+        "avoid": "avoid — tools that bring it lose points",
+        "how_important": "{title} — how important?",
+        "group": "{title}  ({index}/{count})",
+        "progress": "[{index}/{count} · {left} left]",
+        "select_hint": "(↑↓ and Enter; ← goes back)",
+        "multi_hint": "(Space toggles, Enter confirms, ← goes back)",
+        "integer_hint": "(a number; empty skips, < goes back)",
+        "integer_error": "Type a whole number from 1 to {max}, leave it empty, or type < to go back",
+        "review": "Review your answers: pick one to change, or show the recommendation",
+        "review_done": "✔ Show the recommendation",
+        "working": "Ranking the tools…",
+        "save_confirm": "Save these answers as a requirements file?",
+        "save_path": "Save the requirements to",
+        "export": "Export the report too?",
+        "export_none": "No",
+        "export_path": "Write the {fmt} report to",
+        "path_empty": "Give a file name",
+        "path_exists": "{path} exists; choose another name (or run with --force)",
+        "path_no_dir": "The folder {path} does not exist",
+        "saved": "Saved the answers to {path}. Run `recommender recommend {path}` for this report again.",
+        "exported": "Wrote the {fmt} report to {path}.",
+        "cancelled": "cancelled, nothing written",
+        "cancelled_after": "cancelled; already written: {paths}",
+        "not_tty": ("recommender wizard needs an interactive terminal. For files and pipes use batch mode: "
+                    "recommender recommend FILE (see README.md, 'Requirements file')."),
+        "none": "—",
+    },
+    "ko": {
+        "yes": "예", "no": "아니오", "back": "← 이전 질문", "skip": "건너뛰기 / 모름", "dont_care": "상관없음",
+        "must": "must — 없으면 제외", "high": "high — 높음", "medium": "medium — 보통", "nice": "nice — 있으면 좋음",
+        "avoid": "avoid — 가져오는 도구 감점",
+        "how_important": "{title} — 얼마나 중요한가요?",
+        "group": "{title}  ({index}/{count})",
+        "progress": "[{index}/{count} · 남은 질문 {left}개]",
+        "select_hint": "(↑↓와 Enter, ←는 이전 질문)",
+        "multi_hint": "(Space로 선택, Enter로 확정, ←는 이전 질문)",
+        "integer_hint": "(숫자, 비우면 건너뛰기, <는 이전 질문)",
+        "integer_error": "1부터 {max}까지의 정수를 입력하거나, 비워 두거나, <를 입력하세요",
+        "review": "답변 검토: 바꿀 항목을 고르거나 추천 결과를 보세요",
+        "review_done": "✔ 추천 결과 보기",
+        "working": "도구 순위를 계산하는 중…",
+        "save_confirm": "이 답변을 요구사항 파일로 저장할까요?",
+        "save_path": "요구사항 파일 경로",
+        "export": "리포트도 내보낼까요?",
+        "export_none": "아니오",
+        "export_path": "{fmt} 리포트 경로",
+        "path_empty": "파일 이름을 입력하세요",
+        "path_exists": "{path} 파일이 이미 있습니다. 다른 이름을 쓰거나 --force로 실행하세요",
+        "path_no_dir": "{path} 폴더가 없습니다",
+        "saved": "답변을 {path}에 저장했습니다. `recommender recommend {path}`로 같은 리포트를 다시 볼 수 있습니다.",
+        "exported": "{fmt} 리포트를 {path}에 썼습니다.",
+        "cancelled": "취소했습니다. 아무 파일도 쓰지 않았습니다 (cancelled, nothing written)",
+        "cancelled_after": "취소했습니다. 이미 쓴 파일: {paths}",
+        "not_tty": ("recommender wizard는 대화형 터미널이 필요합니다. 파일이나 파이프에는 batch 모드를 쓰세요: "
+                    "recommender recommend FILE (README.md의 'Requirements file' 참고)."),
+        "none": "—",
+    },
+}
+
+EXPORT_SUFFIX: Final[Mapping[str, str]] = {"table": "txt", "json": "json", "markdown": "md", "adr": "md",
+                                           "html": "html"}
+
+
+def ui_text(key: str, lang: str, **values: object) -> str:
+    table = UI.get(lang, UI["en"])
+    return (table.get(key) or UI["en"][key]).format(**values)
+
+
+# --------------------------------------------------------------------------------------------
+# The flow: a pure state machine
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Question:
+    kind: QuestionKind
+    id: str  # the group id (gate), requirement id (importance) or context key (the rest)
+    group: str
+
+    @property
+    def key(self) -> str:
+        prefix = {"gate": "gate", "importance": "req"}.get(self.kind, "ctx")
+        return f"{prefix}:{self.id}"
+
+
+@dataclass(frozen=True)
+class Progress:
+    group: str
+    group_index: int  # 1-based
+    group_count: int
+    asked: int
+    left: int  # questions still to ask that apply now, the current one included
+
+
+class Flow:
+    """Which question comes next, given the catalogue and the answers so far.
+
+    Answers are kept for every question ever answered, also when a later answer hides it (a gate
+    closed), so reopening restores them; only the questions that apply count in `requirements()`.
+    """
+
+    def __init__(self, catalogue: Catalogue, initial: Requirements | None = None,
+                 follow_ups: Sequence[FollowUp] = FOLLOW_UPS) -> None:
+        self.catalogue = catalogue
+        self.follow_ups = tuple(f for f in follow_ups if f.context in catalogue.contexts)
+        self._notes = initial.notes if initial else None
+        self._answers: dict[str, Value] = {}
+        self._history: list[str] = []
+        self._given_context: frozenset[str] = frozenset()
+        self._seed(initial)
+
+    def _seed(self, initial: Requirements | None) -> None:
+        chosen = initial.requirements if initial else dict(DEFAULT_IMPORTANCE)
+        for group in self.catalogue.groups:
+            ids = [r.id for r in self.catalogue.requirements if r.group == group.id]
+            opened = any(i in chosen for i in ids) if initial else group.id in DEFAULT_OPEN_GROUPS
+            self._answers[f"gate:{group.id}"] = opened
+        for req_id, importance in chosen.items():
+            self._answers[f"req:{req_id}"] = importance
+        if initial:
+            given = initial.context.model_dump(exclude_defaults=True)
+            for key, value in given.items():
+                self._answers[f"ctx:{key}"] = tuple(value) if isinstance(value, list) else value
+            # A context the file already sets stays asked even when nothing triggers it, so that
+            # starting from a file and pressing Enter throughout keeps the file's answers.
+            self._given_context = frozenset(given)
+
+    # -- what applies ------------------------------------------------------------------------
+
+    def _context_question(self, key: str, group: str) -> Question:
+        spec = self.catalogue.contexts[key]
+        kind: QuestionKind = "integer" if spec.integer else "multi" if spec.multi else "choice"
+        return Question(kind, key, group)
+
+    def _wanted(self, req_id: str) -> bool:
+        """A requirement counts as wanted when its group is open and it has a positive importance."""
+        try:
+            group = self.catalogue.requirement(req_id).group
+        except KeyError:
+            return False
+        value = self._answers.get(f"req:{req_id}")
+        return self._answers.get(f"gate:{group}") is True and value in IMPORTANCE_CHOICES
+
+    def _triggered(self, follow_up: FollowUp) -> bool:
+        if follow_up.context in self._given_context:
+            return True
+        if not follow_up.requirements and not follow_up.groups:
+            return True
+        if any(self._wanted(r) for r in follow_up.requirements):
+            return True
+        return any(self._wanted(r.id) for r in self.catalogue.requirements if r.group in follow_up.groups)
+
+    def questions(self) -> list[Question]:
+        """Every question that applies now, in the order they are asked."""
+        req_ids = set(self.catalogue.ids)
+        group_ids = [g.id for g in self.catalogue.groups]
+        after: dict[str, list[FollowUp]] = {}
+        for f in self.follow_ups:
+            # An anchor the catalogue lacks (custom knowledge) moves the question to the last group.
+            anchor = f.after if f.after in req_ids or f.after in group_ids else (group_ids[-1] if group_ids else "")
+            after.setdefault(anchor, []).append(f)
+        out: list[Question] = []
+        for group in self.catalogue.groups:
+            reqs = [r for r in self.catalogue.requirements if r.group == group.id]
+            tail = [f for f in after.get(group.id, []) if self._triggered(f)]
+            if not reqs and not tail:
+                continue
+            if reqs:
+                out.append(Question("gate", group.id, group.id))
+            if reqs and self._answers.get(f"gate:{group.id}") is True:
+                for r in reqs:
+                    out.append(Question("importance", r.id, group.id))
+                    out += [self._context_question(f.context, group.id)
+                            for f in after.get(r.id, []) if self._triggered(f)]
+            out += [self._context_question(f.context, group.id) for f in tail]
+        return out
+
+    # -- moving through them ----------------------------------------------------------------------
+
+    def current(self) -> Question | None:
+        """The next question to ask, or None when every question that applies is answered (review)."""
+        asked = set(self._history)
+        return next((q for q in self.questions() if q.key not in asked), None)
+
+    def value(self, question: Question) -> Value:
+        """The answer so far, or the default the prompt starts on."""
+        value = self._answers.get(question.key)
+        if question.kind == "multi":
+            return value if isinstance(value, tuple) else ()
+        if question.kind == "gate":
+            return value is True
+        return value
+
+    def options(self, question: Question) -> list[Value]:
+        """The answers a select question offers, in display order (None: don't care / skip)."""
+        if question.kind == "gate":
+            return [True, False]
+        if question.kind == "importance":
+            opts: list[Value] = [*IMPORTANCE_CHOICES, None]
+            if question.id in AVOIDABLE or self._answers.get(question.key) == "avoid":
+                opts.append("avoid")
+            return opts
+        if question.kind in ("choice", "multi"):
+            values: list[Value] = list(self.catalogue.contexts[question.id].values)
+            return [*values, None] if question.kind == "choice" else values
+        return []
+
+    def answer(self, question: Question, value: Value) -> None:
+        """Record an answer to `question` (normally `current()`) and move on."""
+        self._check(question, value)
+        self._answers[question.key] = value
+        if question.key in self._history:
+            self._history.remove(question.key)
+        self._history.append(question.key)
+
+    def _check(self, question: Question, value: Value) -> None:
+        if question.kind == "gate" and not isinstance(value, bool):
+            raise ValueError(f"{question.key}: a gate is answered with True or False")
+        if question.kind in ("importance", "choice") and value not in self.options(question):
+            raise ValueError(f"{question.key}: {value!r} is not one of {self.options(question)}")
+        if question.kind == "multi":
+            allowed = set(self.catalogue.contexts[question.id].values)
+            if not isinstance(value, tuple) or (allowed and not set(value) <= allowed):
+                raise ValueError(f"{question.key}: {value!r} is not a tuple of {sorted(allowed)}")
+        if question.kind == "integer" and value is not None and (
+                not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_CLUSTERS):
+            raise ValueError(f"{question.key}: {value!r} is not a whole number from 1 to {MAX_CLUSTERS}")
+
+    @property
+    def can_go_back(self) -> bool:
+        applicable = {q.key for q in self.questions()}
+        return any(k in applicable for k in self._history)
+
+    def back(self) -> Question | None:
+        """Un-ask the last question that still applies, so it is asked again (its answer kept as default)."""
+        applicable = {q.key: q for q in self.questions()}
+        while self._history:
+            key = self._history.pop()
+            if key in applicable:
+                return applicable[key]
+        return None
+
+    def edit(self, question: Question) -> None:
+        """From the review: ask this question again next; questions it opens follow, then the review."""
+        if question.key in self._history:
+            self._history.remove(question.key)
+
+    def review(self) -> list[Question]:
+        """The answered questions that apply, in question order."""
+        asked = set(self._history)
+        return [q for q in self.questions() if q.key in asked]
+
+    def progress(self, question: Question) -> Progress:
+        groups = [g.id for g in self.catalogue.groups]
+        asked = set(self._history)
+        applicable = self.questions()
+        return Progress(group=question.group, group_index=groups.index(question.group) + 1,
+                        group_count=len(groups), asked=sum(q.key in asked for q in applicable),
+                        left=sum(q.key not in asked for q in applicable))
+
+    # -- the result ---------------------------------------------------------------------------
+
+    def requirements(self) -> Requirements:
+        """The Requirements the answers to the applicable questions amount to."""
+        chosen: dict[str, Importance] = {}
+        context: dict[str, Any] = {}
+        for q in self.questions():
+            value = self._answers.get(q.key)
+            if q.kind == "importance" and value in (*IMPORTANCE_CHOICES, "avoid"):
+                chosen[q.id] = value
+            elif q.kind == "multi" and value:
+                context[q.id] = list(value) if isinstance(value, tuple) else value
+            elif q.kind in ("choice", "integer") and value is not None:
+                context[q.id] = value
+        return Requirements(context=Context.model_validate(context), requirements=chosen, notes=self._notes)
+
+
+# --------------------------------------------------------------------------------------------
+# The terminal side
+# --------------------------------------------------------------------------------------------
+
+
+class Nav(enum.Enum):
+    BACK = "back"
+
+
+class TerminalUI:
+    """Renders Flow questions with questionary; `input`/`output` let tests use a pipe."""
+
+    def __init__(self, flow: Flow, lang: str, console: Console, *, input: Input | None = None,
+                 output: Output | None = None) -> None:
+        self.flow = flow
+        self.lang = lang
+        self.console = console
+        self._io: dict[str, Any] = {k: v for k, v in (("input", input), ("output", output)) if v is not None}
+        self._last_group: str | None = None
+
+    def t(self, key: str, **values: object) -> str:
+        return ui_text(key, self.lang, **values)
+
+    # -- texts -----------------------------------------------------------------------------------
+
+    def title(self, q: Question) -> str:
+        cat = self.flow.catalogue
+        if q.kind == "gate":
+            group = cat.group(q.id)
+            return pick(group.gate, self.lang) or f"{pick(group.title, self.lang)}?"
+        if q.kind == "importance":
+            return pick(cat.requirement(q.id).title, self.lang)
+        return pick(cat.contexts[q.id].title, self.lang)
+
+    def help(self, q: Question) -> str:
+        cat = self.flow.catalogue
+        if q.kind == "gate":
+            return pick(cat.group(q.id).help, self.lang)
+        if q.kind == "importance":
+            r = cat.requirement(q.id)
+            return pick(r.help, self.lang) or pick(r.definition, self.lang)
+        return pick(cat.contexts[q.id].help, self.lang)
+
+    def label(self, q: Question, value: Value) -> str:
+        """How an answer reads in a choice list and on the review screen."""
+        if q.kind == "gate":
+            return self.t("yes") if value else self.t("no")
+        if q.kind == "importance":
+            return self.t(str(value)) if value is not None else self.t("dont_care")
+        if q.kind == "choice":
+            return str(value) if value is not None else self.t("skip")
+        if isinstance(value, tuple):
+            return ", ".join(value) if value else self.t("none")
+        return self.t("none") if value is None else str(value)
+
+    # -- prompts ---------------------------------------------------------------------------------
+
+    def _with_back_key(self, question: Any) -> Any:
+        """Left arrow = back in list prompts, where Left has no other use."""
+        from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+        extra = KeyBindings()
+
+        @extra.add("left", eager=True)
+        def _back(event: Any) -> None:
+            event.app.exit(result=Nav.BACK)
+
+        question.application.key_bindings = merge_key_bindings([question.application.key_bindings, extra])
+        return question
+
+    def _header(self, q: Question) -> None:
+        from rich.markup import escape
+
+        if q.group != self._last_group:
+            self._last_group = q.group
+            progress = self.flow.progress(q)
+            group = self.flow.catalogue.group(q.group)
+            self.console.rule(escape(self.t("group", title=pick(group.title, self.lang),
+                                             index=progress.group_index, count=progress.group_count)))
+        text = self.help(q)
+        if text:
+            self.console.print(f"[dim]{escape(text)}[/]")
+
+    def ask(self, q: Question) -> Value | Nav:
+        """One question on screen; the answer, or Nav.BACK."""
+        import questionary
+
+        self._header(q)
+        progress = self.flow.progress(q)
+        qmark = self.t("progress", index=progress.group_index, count=progress.group_count, left=progress.left)
+        message = self.t("how_important", title=self.title(q)) if q.kind == "importance" else self.title(q)
+        current = self.flow.value(q)
+        if q.kind == "multi":
+            choices = [questionary.Choice(str(v), value=v, checked=isinstance(current, tuple) and v in current)
+                       for v in self.flow.options(q)]
+            prompt = self._with_back_key(questionary.checkbox(message, choices=choices, qmark=qmark,
+                                                              instruction=self.t("multi_hint"), **self._io))
+            result = prompt.unsafe_ask()
+            return result if result is Nav.BACK else tuple(result)
+        if q.kind == "integer":
+            return self._ask_integer(message, qmark, current)
+        options = self.flow.options(q)
+        choices = [questionary.Choice(self.label(q, v), value=i) for i, v in enumerate(options)]
+        if self.flow.can_go_back:
+            choices.append(questionary.Choice(self.t("back"), value=-1))
+        default = options.index(current) if current in options else 0
+        prompt = self._with_back_key(questionary.select(message, choices=choices, default=choices[default],
+                                                        qmark=qmark, instruction=self.t("select_hint"), **self._io))
+        picked = prompt.unsafe_ask()
+        if picked is Nav.BACK or picked == -1:
+            return Nav.BACK
+        index: int = picked
+        return options[index]
+
+    def _ask_integer(self, message: str, qmark: str, current: Value) -> Value | Nav:
+        import questionary
+
+        def valid(text: str) -> bool | str:
+            text = text.strip()
+            if text in ("", "<") or (text.isdigit() and 1 <= int(text) <= MAX_CLUSTERS):
+                return True
+            return self.t("integer_error", max=MAX_CLUSTERS)
+
+        default = "" if current is None else str(current)
+        text = questionary.text(message, default=default, validate=valid, qmark=qmark,
+                                instruction=self.t("integer_hint"), **self._io).unsafe_ask().strip()
+        if text == "<":
+            return Nav.BACK
+        return int(text) if text else None
+
+    def review(self) -> Question | Nav | None:
+        """The review screen: a question to change, None to finish, or Nav.BACK."""
+        import questionary
+
+        items = self.flow.review()
+        choices: list[Any] = [questionary.Choice(self.t("review_done"), value=-2), questionary.Separator()]
+        for i, q in enumerate(items):
+            group = pick(self.flow.catalogue.group(q.group).title, self.lang)
+            choices.append(questionary.Choice(f"{group} › {self.title(q)}: {self.label(q, self.flow.value(q))}",
+                                              value=i))
+        if self.flow.can_go_back:
+            choices.append(questionary.Choice(self.t("back"), value=-1))
+        self._last_group = None  # the next question after an edit shows its group again
+        prompt = self._with_back_key(questionary.select(self.t("review"), choices=choices, default=choices[0],
+                                                        instruction=self.t("select_hint"), **self._io))
+        picked = prompt.unsafe_ask()
+        if picked is Nav.BACK or picked == -1:
+            return Nav.BACK
+        return None if picked == -2 else items[picked]
+
+    def confirm(self, message: str, default: bool) -> bool:
+        import questionary
+
+        return bool(questionary.confirm(message, default=default, **self._io).unsafe_ask())
+
+    def choose(self, message: str, options: Sequence[tuple[str, str]]) -> str:
+        """A plain select over (value, label) pairs; the first is the default."""
+        import questionary
+
+        choices = [questionary.Choice(label, value=value) for value, label in options]
+        return str(questionary.select(message, choices=choices, default=choices[0], **self._io).unsafe_ask())
+
+    def path(self, message: str, default: str, force: bool) -> Path:
+        import questionary
+
+        def valid(text: str) -> bool | str:
+            return path_problem(Path(text.strip()) if text.strip() else None, force, self.lang) or True
+
+        return Path(questionary.text(message, default=default, validate=valid, **self._io).unsafe_ask().strip())
+
+
+def path_problem(path: Path | None, force: bool, lang: str) -> str | None:
+    """Why a file cannot be written there, or None."""
+    if path is None:
+        return ui_text("path_empty", lang)
+    if path.exists() and (not force or path.is_dir()):
+        return ui_text("path_exists", lang, path=path)
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        return ui_text("path_no_dir", lang, path=parent)
+    return None
+
+
+def free_name(stem: str, suffix: str) -> str:
+    """`stem.suffix`, or `stem-2.suffix`... when that exists, as the default offered for a new file."""
+    candidate = f"{stem}.{suffix}"
+    n = 2
+    while Path(candidate).exists():
+        candidate = f"{stem}-{n}.{suffix}"
+        n += 1
+    return candidate
+
+
+# --------------------------------------------------------------------------------------------
+# Running it
+# --------------------------------------------------------------------------------------------
+
+
+def interview(flow: Flow, ui: TerminalUI) -> Requirements:
+    """Ask until the review screen is left with 'show the recommendation'."""
+    while True:
+        question = flow.current()
+        if question is None:
+            picked = ui.review()
+            if picked is None:
+                return flow.requirements()
+            if picked is Nav.BACK:
+                flow.back()
+            else:
+                flow.edit(picked)
+            continue
+        answer = ui.ask(question)
+        if answer is Nav.BACK:
+            flow.back()
+        else:
+            flow.answer(question, answer)
+
+
+def _formats() -> tuple[str, ...]:
+    from . import render as render_module
+
+    return tuple(render_module.FORMATS)  # read at run time: formats are added independently
+
+
+def _show(rec: Recommendation, console: Console) -> None:
+    from .render import render
+
+    # The same report as batch mode, sized and coloured for this terminal.
+    console.file.write(render(rec, "table", width=console.width, color=console.is_terminal))
+    console.file.flush()
+
+
+def run(args: argparse.Namespace, *, input: Input | None = None, output: Output | None = None,
+        console: Console | None = None) -> int:
+    """The wizard with injectable terminal I/O (tests pass a pipe input and a dummy output)."""
+    from rich.console import Console as RichConsole
+
+    lang: str = getattr(args, "lang", None) or "en"
+    console = console or RichConsole(highlight=False)
+    written: list[Path] = []
+    try:
+        return _run(args, lang, console, input, output, written)
+    except (KeyboardInterrupt, EOFError):
+        # Every file is written atomically at the very end, so an interrupt leaves nothing behind.
+        message = ui_text("cancelled_after", lang, paths=", ".join(map(str, written))) if written \
+            else ui_text("cancelled", lang)
+        sys.stderr.write(f"\n{message}\n")
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        from .errors import InputError
+
+        if isinstance(exc, InputError):
+            sys.stderr.write(f"recommender: {len(exc.problems)} problem(s):\n{exc}\n")
+            return EXIT_INPUT
+        raise
+
+
+def _run(args: argparse.Namespace, lang: str, console: Console, input: Input | None, output: Output | None,
+         written: list[Path]) -> int:
+    from .api import get_knowledge, get_rules, load_requirements, recommend
+    from .cli import write_atomic
+    from .errors import InputError, Problem
+    from .requirements_io import dump_requirements
+
+    save: Path | None = getattr(args, "save", None)
+    force: bool = bool(getattr(args, "force", False))
+    if save is not None and (problem := path_problem(save, force, "en")):
+        # Refuse before the first question rather than after the last one.
+        raise InputError([Problem(str(save), "--save", problem, "pass --force or name a new file")])
+    kb = get_knowledge(getattr(args, "knowledge", None))
+    rules = get_rules(getattr(args, "rules", None), kb)  # a broken rules directory fails now, not at the end
+    from_file: Path | None = getattr(args, "from_file", None)
+    initial = load_requirements(from_file, knowledge=kb) if from_file is not None else None
+
+    flow = Flow(kb.catalogue, initial)
+    ui = TerminalUI(flow, lang, console, input=input, output=output)
+    requirements = interview(flow, ui)
+
+    console.print(f"[dim]{ui.t('working')}[/]")
+    rec = recommend(requirements, knowledge=kb, rules=rules, lang=lang)
+    _show(rec, console)
+
+    if save is None and ui.confirm(ui.t("save_confirm"), default=True):
+        save = ui.path(ui.t("save_path"), free_name("requirements", "yaml"), force)
+    formats = _formats()
+    export = ui.choose(ui.t("export"), [("", ui.t("export_none")),
+                                        *((f, f"{f} (.{EXPORT_SUFFIX.get(f, f)})") for f in formats)])
+    export_path = None
+    if export:
+        export_path = ui.path(ui.t("export_path", fmt=export),
+                              free_name("recommendation", EXPORT_SUFFIX.get(export, export)), force)
+
+    # Nothing is written until every question is answered, so Ctrl-C anywhere above writes nothing.
+    from .render import render
+
+    if save is not None:
+        header = "Requirements written by `recommender wizard`.\nRecommend again: recommender recommend " + str(save)
+        write_atomic(save, dump_requirements(requirements, kb.catalogue, header=header), force=force)
+        written.append(save)
+        console.print(ui.t("saved", path=save), highlight=False, markup=False)
+    if export and export_path is not None:
+        write_atomic(export_path, render(rec, export, source=str(save) if save else None), force=force)
+        written.append(export_path)
+        console.print(ui.t("exported", fmt=export, path=export_path), highlight=False, markup=False)
+    return EXIT_OK
+
+
+def main(args: argparse.Namespace) -> int:
+    """Entry point from `recommender wizard`."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        sys.stderr.write(ui_text("not_tty", getattr(args, "lang", None) or "en") + "\n")
+        return EXIT_INPUT
+    return run(args)
