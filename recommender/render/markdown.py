@@ -8,6 +8,7 @@ import re
 from ..catalogue import pick
 from ..knowledge import KnowledgeBase
 from ..models import IMPORTANCE_ORDER, Recommendation, ToolResult
+from ..strings import t
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~#!])")
 _LINE_START = re.compile(r"^(\s*)(\d+(?=[.)])|)([-+>=.)])")
@@ -32,61 +33,71 @@ def _links(urls: list[str]) -> str:
 
 
 def _ranking_table(rec: Recommendation) -> list[str]:
-    lines = ["| # | Tool | Score | Verdict | Musts met |", "|---|---|---:|---|---:|"]
+    lang = rec.lang
+    head = " | ".join(t(k, lang) for k in ("tool", "score", "verdict", "musts_met"))
+    lines = [f"| # | {head} |", "|---|---|---:|---|---:|"]
     for r in rec.ranking:
-        lines.append(f"| {r.rank} | {md(r.name)} | {r.score:.1f} | {r.verdict} | {r.musts_met}/{r.musts_total} |")
+        lines.append(f"| {r.rank} | {md(r.name)} | {r.score:.1f} | {t('verdict_' + r.verdict, lang)} | "
+                     f"{r.musts_met}/{r.musts_total} |")
     return lines
 
 
 def _stack(rec: Recommendation) -> list[str]:
     if not rec.stack:
         return []
-    lines = ["| Layer | Component | From | Covers |", "|---|---|---|---|"]
+    head = " | ".join(t(k, rec.lang) for k in ("layer", "component", "from", "covers"))
+    lines = [f"| {head} |", "|---|---|---|---|"]
     for p in rec.stack:
         lines.append(f"| {md(p.layer_title)} | {md(p.name)} | {md(p.tool)} | {md(', '.join(p.requirements))} |")
     return lines
 
 
-def _tool_lines(r: ToolResult) -> list[str]:
+def _tool_lines(r: ToolResult, lang: str) -> list[str]:
     out = []
     for e in r.explanations:
         points = f"{e.points:+.1f}" if e.points else "±0"
         out.append(f"- **{points}** {md(e.text)} `{e.rule}` {_links(e.evidence)}".rstrip())
     for x in r.exclusions:
-        out.append(f"- **excluded**: {md(x.text)} `{x.rule}` {_links(x.evidence)}".rstrip())
+        out.append(f"- **{t('excluded_line', lang)}**: {md(x.text)} `{x.rule}` {_links(x.evidence)}".rstrip())
     for c in r.covers:
-        out.append(f"- **covered by a partner**: {md(c.text)} `{c.rule}`")
+        out.append(f"- **{t('covered_line', lang)}**: {md(c.text)} `{c.rule}`")
     for k in r.risks:
-        out.append(f"- **risk ({k.severity})**: {md(k.text)} `{k.rule}` {_links(k.evidence)}".rstrip())
+        out.append(f"- **{t('risk_line', lang)} ({t('level_' + k.severity, lang)})**: {md(k.text)} `{k.rule}` "
+                   f"{_links(k.evidence)}".rstrip())
     for w in r.why_not:
-        out.append(f"- **why not first**: {md(w.text)}")
+        out.append(f"- **{t('why_not_first', lang)}**: {md(w.text)}")
     return out
 
 
 def render_markdown(rec: Recommendation, kb: KnowledgeBase, source: str | None = None) -> str:
     top = rec.top
-    lines = [f"## CD tooling recommendation{f' for `{md(source)}`' if source else ''}", ""]
+    lang = rec.lang
+    lines = [f"## {t('md_title', lang)}{f': `{md(source)}`' if source else ''}", ""]
     if rec.requirements.notes:
         lines += [f"> {md(rec.requirements.notes)}", ""]
     if top:
         stack = " + ".join(md(p.name) for p in rec.stack) or md(top.name)
-        lines += [f"**Recommended: {md(top.name)}** ({top.score:.1f}/100). Deploy: {stack}.", ""]
+        lines += [f"**{t('md_recommended', lang, tool=md(top.name))}** ({top.score:.1f}/100). "
+                  f"{t('md_deploy', lang, stack=stack)}", ""]
     if rec.no_fit:
-        lines += [f"**No fit.** {md(rec.no_fit.text)}", ""]
+        lines += [f"**{t('no_fit', lang)}.** {md(rec.no_fit.text)}", ""]
     if rec.order_reason:
         lines += [md(rec.order_reason), ""]
     lines += [*_ranking_table(rec), ""]
     if rec.stack:
-        lines += ["### Suggested stack", "", *_stack(rec), ""]
+        lines += [f"### {t('suggested_stack', lang)}", "", *_stack(rec), ""]
     if rec.sensitivity:
-        lines += ["### What would change the answer", "", md(rec.sensitivity.text), ""]
+        lines += [f"### {t('what_if', lang)}", "", md(rec.sensitivity.text), ""]
         lines += [f"- {md(c.text)}" for c in rec.sensitivity.changes] + [""]
     if rec.confidence:
-        lines += [f"**Confidence: {rec.confidence.level}.** " + " ".join(md(r) for r in rec.confidence.reasons), ""]
+        level = t("level_" + rec.confidence.level, lang)
+        lines += [f"**{t('md_confidence', lang, level=level)}** " + " ".join(md(r) for r in rec.confidence.reasons),
+                  ""]
     for r in rec.ranking:
-        lines += [f"<details><summary>{r.rank}. {md(r.name)}: {r.score:.1f} ({r.verdict})</summary>", ""]
-        lines += [*_tool_lines(r), "", "</details>", ""]
-    lines.append(f"_Knowledge {md(rec.knowledge_revision)}, facts as of {rec.knowledge_as_of}._")
+        lines += [f"<details><summary>{r.rank}. {md(r.name)}: {r.score:.1f} ({t('verdict_' + r.verdict, lang)})"
+                  "</summary>", ""]
+        lines += [*_tool_lines(r, lang), "", "</details>", ""]
+    lines.append("_" + t("md_knowledge", lang, revision=md(rec.knowledge_revision), as_of=rec.knowledge_as_of) + "_")
     return "\n".join(lines) + "\n"
 
 
@@ -96,57 +107,57 @@ def render_adr(rec: Recommendation, kb: KnowledgeBase, source: str | None = None
     today = today or dt.date.today()
     lang = rec.lang
     top = rec.top
-    title = (f"Adopt {top.name} for continuous delivery" if top else "No CD tool meets every must yet")
+    good, bad, neutral = t("adr_good", lang), t("adr_bad", lang), t("adr_neutral", lang)
+    title = t("adr_title_chosen", lang, tool=top.name) if top else t("adr_title_none", lang)
+    fill_in = t("adr_fill_in", lang)
     lines = ["---", f"status: {'proposed' if top else 'undecided'}", f"date: {today.isoformat()}",
-             "deciders: (fill in)", "consulted: (fill in)", "informed: (fill in)", "---", "",
-             f"# {md(title)}", "", "## Context and Problem Statement", ""]
-    lines.append("Which continuous-delivery tooling should we adopt, among the CNCF projects "
-                 + ", ".join(md(r.name) for r in sorted(rec.ranking, key=lambda r: r.tool))
-                 + ", for the requirements below?")
+             f"deciders: {fill_in}", f"consulted: {fill_in}", f"informed: {fill_in}", "---", "",
+             f"# {md(title)}", "", f"## {t('adr_context', lang)}", ""]
+    tools = ", ".join(md(r.name) for r in sorted(rec.ranking, key=lambda r: r.tool))
+    lines.append(t("adr_question", lang, tools=tools))
     if rec.requirements.notes:
         lines += ["", md(rec.requirements.notes)]
     context = rec.requirements.context.model_dump(exclude_none=True, exclude_defaults=True)
     if context:
-        lines += ["", "Context: " + "; ".join(f"{md(k)}: {md(str(v))}" for k, v in context.items()) + "."]
-    lines += ["", "## Decision Drivers", ""]
+        lines += ["", f"{t('adr_context_line', lang)}: "
+                  + "; ".join(f"{md(k)}: {md(str(v))}" for k, v in context.items()) + "."]
+    lines += ["", f"## {t('adr_drivers', lang)}", ""]
     for importance in IMPORTANCE_ORDER:
         ids = sorted(k for k, v in rec.requirements.requirements.items() if v == importance)
         if ids:
-            lines.append(f"* **{importance}**: " + ", ".join(md(_req_title(kb, i, lang)) for i in ids))
-    lines += ["", "## Considered Options", ""]
+            lines.append(f"* **{t('importance_' + importance, lang)}**: "
+                         + ", ".join(md(_req_title(kb, i, lang)) for i in ids))
+    lines += ["", f"## {t('adr_options', lang)}", ""]
     lines += [f"* {md(r.name)}" for r in rec.ranking]
-    lines += ["", "## Decision Outcome", ""]
+    lines += ["", f"## {t('adr_outcome', lang)}", ""]
     if top:
         stack = " + ".join(md(p.name) for p in rec.stack) or md(top.name)
-        lines.append(f"Chosen option: \"{md(top.name)}\", deployed as {stack}, because it scores "
-                     f"{top.score:.1f}/100 and meets {top.musts_met} of {top.musts_total} musts. "
-                     + md(rec.order_reason))
+        lines.append(t("adr_chosen", lang, tool=md(top.name), stack=stack, score=f"{top.score:.1f}",
+                       met=top.musts_met, total=top.musts_total) + " " + md(rec.order_reason))
     elif rec.no_fit:
         lines.append(md(rec.no_fit.text))
-    lines += ["", "### Consequences", ""]
+    lines += ["", f"### {t('adr_consequences', lang)}", ""]
     if top:
-        good = [e for e in top.explanations if e.points > 0][:5]
-        lines += [f"* Good, because {md(e.text)}" for e in good]
-        lines += [f"* Bad, because {md(k.text)}" for k in top.risks]
-        lines += [f"* Bad, because {md(e.text)}" for e in top.explanations if e.kind in ("misses", "penalty")]
+        lines += [f"* {good} {md(e.text)}" for e in top.explanations if e.points > 0][:5]
+        lines += [f"* {bad} {md(k.text)}" for k in top.risks]
+        lines += [f"* {bad} {md(e.text)}" for e in top.explanations if e.kind in ("misses", "penalty")]
     if rec.sensitivity:
-        lines += ["", "### Confirmation", "", md(rec.sensitivity.text)]
+        lines += ["", f"### {t('adr_confirmation', lang)}", "", md(rec.sensitivity.text)]
         lines += [f"* {md(c.text)}" for c in rec.sensitivity.changes]
     if rec.confidence:
-        lines += ["", f"Confidence: {rec.confidence.level}. " + " ".join(md(r) for r in rec.confidence.reasons)]
-    lines += ["", "## Pros and Cons of the Options", ""]
+        level = t("level_" + rec.confidence.level, lang)
+        lines += ["", t("md_confidence", lang, level=level) + " " + " ".join(md(r) for r in rec.confidence.reasons)]
+    lines += ["", f"## {t('adr_pros_cons', lang)}", ""]
     for r in rec.ranking:
-        lines += [f"### {md(r.name)}", "", f"Score {r.score:.1f}/100, {r.verdict}.", ""]
-        lines += [f"* Good, because {md(e.text)} {_links(e.evidence)}".rstrip()
-                  for e in r.explanations if e.points > 0]
-        lines += [f"* Neutral, because {md(e.text)}" for e in r.explanations if e.kind == "note"]
-        lines += [f"* Bad, because {md(e.text)} {_links(e.evidence)}".rstrip()
+        lines += [f"### {md(r.name)}", "",
+                  t("adr_score", lang, score=f"{r.score:.1f}", verdict=t("verdict_" + r.verdict, lang)), ""]
+        lines += [f"* {good} {md(e.text)} {_links(e.evidence)}".rstrip() for e in r.explanations if e.points > 0]
+        lines += [f"* {neutral} {md(e.text)}" for e in r.explanations if e.kind == "note"]
+        lines += [f"* {bad} {md(e.text)} {_links(e.evidence)}".rstrip()
                   for e in r.explanations if e.kind in ("misses", "penalty")]
-        lines += [f"* Bad, because {md(x.text)} {_links(x.evidence)}".rstrip() for x in r.exclusions]
-        lines += [f"* Bad, because {md(k.text)} {_links(k.evidence)}".rstrip() for k in r.risks]
+        lines += [f"* {bad} {md(x.text)} {_links(x.evidence)}".rstrip() for x in r.exclusions]
+        lines += [f"* {bad} {md(k.text)} {_links(k.evidence)}".rstrip() for k in r.risks]
         lines.append("")
-    lines += ["## More Information", "",
-              f"Generated by recommender from knowledge revision {md(rec.knowledge_revision)} "
-              f"(facts as of {rec.knowledge_as_of}). Every line above names the evidence behind it; "
-              "re-run `recommender recommend` on the requirements file to refresh this record."]
+    lines += [f"## {t('adr_more', lang)}", "",
+              t("adr_more_text", lang, revision=md(rec.knowledge_revision), as_of=rec.knowledge_as_of)]
     return "\n".join(lines) + "\n"
