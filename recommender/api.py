@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .catalogue import Catalogue
+from .diskcache import cached
 from .engine import evaluate
 from .errors import InputError, Problem
 from .explain import add_why_not, confidence, decisive, sensitivity
@@ -27,13 +28,15 @@ from .yamlio import load_yaml
 # Loaded bases are frozen models, so sharing them between calls and threads is safe. The caches
 # are keyed by the directories' content, so an edited file is never served stale.
 @lru_cache(maxsize=16)
-def _cached_knowledge(directory: str, _digest: str) -> KnowledgeBase:
-    return load_knowledge(directory)
+def _cached_knowledge(directory: str, digest: str) -> KnowledgeBase:
+    return cached(KnowledgeBase, f"knowledge-{digest[:24]}", lambda: load_knowledge(directory))
 
 
 @lru_cache(maxsize=16)
-def _cached_rules(directory: str, _digest: str, catalogue_json: str) -> RuleBase:
-    return load_rules(directory, Catalogue.model_validate_json(catalogue_json))
+def _cached_rules(directory: str, digest: str, catalogue_json: str) -> RuleBase:
+    key = hashlib.sha256(f"{digest}{catalogue_json}".encode()).hexdigest()[:24]
+    return cached(RuleBase, f"rules-{key}",
+                  lambda: load_rules(directory, Catalogue.model_validate_json(catalogue_json)))
 
 
 _STAT_DIGESTS: dict[tuple[object, ...], str] = {}
@@ -200,6 +203,7 @@ def recommend(requirements: Requirements | dict[str, object], *,
 def _top_of(requirements: Requirements, kb: KnowledgeBase, rules: RuleBase) -> str | None:
     """The top pick alone: a re-run of the engine without texts, for what-if analysis."""
     facts, evidence = build_facts(requirements, kb, rules)
-    firings, _derived = evaluate(rules, facts)
-    top = Ranker(kb, rules, evidence, "en", texts=False).rank(requirements, firings).top
+    lean = rules.scoring_only
+    firings, _derived = evaluate(lean, facts)
+    top = Ranker(kb, lean, evidence, "en", texts=False).rank(requirements, firings).top
     return top.tool if top else None

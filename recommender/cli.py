@@ -336,6 +336,8 @@ def cmd_kb(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # pydantic looks up plugin entry points on first use (~20 ms); this command uses none.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.version:

@@ -98,7 +98,11 @@ def build_facts(requirements: Requirements, kb: KnowledgeBase,
     # The attainable weight, so a rule can scale a penalty to what is at stake.
     facts.append({"kind": "totals", "weight": sum(params.importance_weights[i]
                                                   for i in requirements.requirements.values() if i != "avoid")})
-    facts += known.static
+    # A controller's support table matters only for the context the team gave: every rule that
+    # reads one joins it with the matching `ctx` fact.
+    given = {key for key in ("traffic_router", "metrics_provider", "workload_kinds")
+             if getattr(requirements.context, key)}
+    facts += [f for f in known.static if f["kind"] != "support" or f["dim"] in given]
     for req_id in sorted(set(requirements.requirements) | rules.literal_caps):
         facts += known.caps.get(req_id, [])
     context = requirements.context

@@ -22,7 +22,7 @@ LEVELS: tuple[str, ...] = ("native", "companion", "plugin", "partial", "none")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def _as_text(value: object) -> object:

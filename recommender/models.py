@@ -6,15 +6,22 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+
+class _Model(BaseModel):
+    # Schemas are built on first use, not at import: a CLI run that never touches a model
+    # does not pay for it.
+    model_config = ConfigDict(defer_build=True)
+
+
 Importance = Literal["must", "high", "medium", "nice", "avoid"]
 IMPORTANCE_ORDER: tuple[Importance, ...] = ("must", "high", "medium", "nice", "avoid")
 Verdict = Literal["recommended", "viable", "excluded"]
 
 
-class Context(BaseModel):
+class Context(_Model):
     """What the rules read but do not score by itself."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     traffic_router: str | None = None
     metrics_provider: str | None = None
@@ -24,10 +31,10 @@ class Context(BaseModel):
     clusters: int | None = Field(default=None, ge=1, le=100_000)
 
 
-class Requirements(BaseModel):
+class Requirements(_Model):
     """A team's requirements: requirement id -> importance, plus context and notes."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     version: Literal[1] = 1
     context: Context = Field(default_factory=Context)
@@ -38,7 +45,7 @@ class Requirements(BaseModel):
 ExplanationKind = Literal["meets", "misses", "penalty", "bonus", "note"]
 
 
-class Explanation(BaseModel):
+class Explanation(_Model):
     """One line of HOW: a rule that fired for this tool, with its points and evidence."""
 
     rule: str
@@ -51,7 +58,7 @@ class Explanation(BaseModel):
     evidence: list[str] = Field(default_factory=list)
 
 
-class Risk(BaseModel):
+class Risk(_Model):
     rule: str
     severity: Literal["high", "medium", "low"]
     requirement: str | None = None
@@ -59,14 +66,14 @@ class Risk(BaseModel):
     evidence: list[str] = Field(default_factory=list)
 
 
-class Exclusion(BaseModel):
+class Exclusion(_Model):
     rule: str
     requirement: str
     text: str
     evidence: list[str] = Field(default_factory=list)
 
 
-class Cover(BaseModel):
+class Cover(_Model):
     """A must the tool lacks that a documented partner provides, so a stack still meets it."""
 
     rule: str
@@ -76,7 +83,7 @@ class Cover(BaseModel):
     evidence: list[str] = Field(default_factory=list)
 
 
-class WhyNot(BaseModel):
+class WhyNot(_Model):
     """Where a tool lost points against the winner, one requirement at a time."""
 
     requirement: str
@@ -86,7 +93,7 @@ class WhyNot(BaseModel):
     text: str
 
 
-class ToolResult(BaseModel):
+class ToolResult(_Model):
     tool: str
     name: str
     rank: int
@@ -101,7 +108,7 @@ class ToolResult(BaseModel):
     why_not: list[WhyNot] = Field(default_factory=list)
 
 
-class StackPart(BaseModel):
+class StackPart(_Model):
     """One piece of the suggested deployment and the layer it covers."""
 
     tool: str
@@ -115,7 +122,7 @@ class StackPart(BaseModel):
     evidence: list[str] = Field(default_factory=list)
 
 
-class NoFit(BaseModel):
+class NoFit(_Model):
     """No tool (alone or in a documented stack) meets every must."""
 
     text: str
@@ -124,12 +131,12 @@ class NoFit(BaseModel):
     conflicts: list[list[str]] = Field(default_factory=list)  # pairs of musts no one tool meets together
 
 
-class Factor(BaseModel):
+class Factor(_Model):
     requirement: str
     difference: float
 
 
-class Decisive(BaseModel):
+class Decisive(_Model):
     """What separates #1 from #2."""
 
     first: str
@@ -139,7 +146,7 @@ class Decisive(BaseModel):
     text: str
 
 
-class WhatIf(BaseModel):
+class WhatIf(_Model):
     """One single change to the requirements and the top pick it gives."""
 
     requirement: str
@@ -149,7 +156,7 @@ class WhatIf(BaseModel):
     text: str
 
 
-class Sensitivity(BaseModel):
+class Sensitivity(_Model):
     robust: bool
     changes: list[WhatIf]
     runs: int
@@ -157,7 +164,7 @@ class Sensitivity(BaseModel):
     text: str
 
 
-class Confidence(BaseModel):
+class Confidence(_Model):
     level: Literal["high", "medium", "low"]
     margin: float
     stated: int
@@ -167,7 +174,7 @@ class Confidence(BaseModel):
     reasons: list[str]
 
 
-class Recommendation(BaseModel):
+class Recommendation(_Model):
     ranking: list[ToolResult]
     stack: list[StackPart] = Field(default_factory=list)
     no_fit: NoFit | None = None

@@ -71,7 +71,7 @@ class Ranker:
         self.rules = rules
         self.evidence = evidence
         self.lang = lang
-        self.effects = {r.id: r.effects() for r in rules.rules}
+        self.effects = rules.effects_by_rule
         self.messages = rules.parameters
 
     # --- templates --------------------------------------------------------------------------
@@ -167,7 +167,7 @@ class Ranker:
         seen: set[tuple[str, str, str]] = set()
         for firing in firings:
             etype = self.effects[firing.rule][firing.effect].type
-            if etype == "derive":
+            if etype == "derive" or (not self.texts and etype in ("stack", "miss", "note")):
                 continue
             fields = self.fields(firing)
             key = (firing.rule, etype, repr(sorted(fields.items())))

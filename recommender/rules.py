@@ -55,7 +55,7 @@ _OPS = {"gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte"}
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Effect(_Strict):
@@ -81,9 +81,17 @@ class Rule(_Strict):
         return patterns
 
     def patterns(self) -> list[tuple[str, dict[str, Any]]]:
+        return self._patterns
+
+    @cached_property
+    def _patterns(self) -> list[tuple[str, dict[str, Any]]]:
         return [next(iter(p.items())) for p in self.when]
 
     def effects(self) -> list[Effect]:
+        return self._effects
+
+    @cached_property
+    def _effects(self) -> list[Effect]:
         out = []
         for item in self.then:
             (etype, body), = item.items()
@@ -119,6 +127,25 @@ class RuleBase(_Strict):
     @property
     def stages(self) -> list[int]:
         return sorted({r.stage for r in self.rules})
+
+    @cached_property
+    def scoring_only(self) -> RuleBase:
+        """The rules that can move a score or a verdict, for what-if re-runs.
+
+        Notes, misses, stack suggestions and point-free risks change no ranking, so re-running
+        without them gives the same order faster.
+        """
+        def scores(rule: Rule) -> bool:
+            return any(e.type in ("derive", "contribute", "exclude", "cover")
+                       or (e.type == "risk" and "points" in e.fields) for e in rule.effects())
+
+        kept = tuple(r for r in self.rules if scores(r))
+        return RuleBase(directory=self.directory, parameters=self.parameters, rules=kept,
+                        files={r.id: self.files[r.id] for r in kept}, digest=f"{self.digest}s")
+
+    @cached_property
+    def effects_by_rule(self) -> dict[str, list[Effect]]:
+        return {r.id: r.effects() for r in self.rules}
 
     @cached_property
     def literal_caps(self) -> frozenset[str]:

@@ -31,3 +31,11 @@ def knowledge_copy(tmp_path: Path) -> Path:
     target = tmp_path / "knowledge"
     shutil.copytree(bundled_dir("knowledge"), target)
     return target
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Keep the knowledge/rules disk cache of test runs out of the user's cache directory.
+    import os
+    import tempfile
+
+    os.environ.setdefault("RECOMMENDER_CACHE_DIR", tempfile.mkdtemp(prefix="recommender-test-cache-"))

@@ -156,3 +156,19 @@ def test_a_failing_rule_action_is_reported_not_swallowed(tmp_path: Path) -> None
         "    when:\n      - r: {kind: req}\n    then:\n      - derive: {kind: oops, x: $r.nonexistent}\n")
     with pytest.raises(EngineError, match=r"broken\.derive"):
         recommend(Requirements(requirements={"canary": "high"}), rules=rules_dir)
+
+
+def test_disk_cache_serves_the_same_knowledge_and_survives_corruption(tmp_path: Path,
+                                                                      monkeypatch: Any) -> None:
+    from recommender.diskcache import cached
+    from recommender.knowledge import KnowledgeBase, load_knowledge
+
+    monkeypatch.setenv("RECOMMENDER_CACHE_DIR", str(tmp_path))
+    built = cached(KnowledgeBase, "k", load_knowledge)
+    entry = next(tmp_path.glob("k-*.pickle"))
+    again = cached(KnowledgeBase, "k", lambda: (_ for _ in ()).throw(AssertionError("not from cache")))
+    assert again == built
+    entry.write_bytes(b"garbage")
+    assert cached(KnowledgeBase, "k", load_knowledge) == built  # rebuilt, not a crash
+    monkeypatch.setenv("RECOMMENDER_CACHE_DIR", "off")
+    assert cached(KnowledgeBase, "k2", load_knowledge) == built and not list(tmp_path.glob("k2-*"))

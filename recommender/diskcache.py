@@ -1,0 +1,60 @@
+"""A disk cache of validated knowledge and rules, so a fresh process skips YAML parsing and
+validation. Entries are keyed by the files' content and the package version; a corrupt or
+unreadable entry is ignored and rebuilt. RECOMMENDER_CACHE_DIR sets the place; "off" disables it.
+
+Entries are pickles of the validated models: unpickling skips pydantic's schema building and
+validation, which is most of a cold start. The cache lives in the user's own cache directory,
+written atomically with owner-only permissions, and is read only from there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def cache_dir() -> Path | None:
+    setting = os.environ.get("RECOMMENDER_CACHE_DIR", "")
+    if setting.lower() in ("off", "0", "no", "false"):
+        return None
+    if setting:
+        return Path(setting)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "recommender"
+
+
+def cached(model: type[M], key: str, build: Callable[[], M]) -> M:
+    """The model stored under `key`, or `build()` stored there for next time."""
+    from . import __version__
+
+    directory = cache_dir()
+    if directory is None:
+        return build()
+    path = directory / f"{key}-{__version__}.pickle"
+    try:
+        loaded = pickle.loads(path.read_bytes())
+        if isinstance(loaded, model):
+            return loaded
+    except Exception:
+        pass
+    value = build()
+    with contextlib.suppress(OSError):
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".pickle")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    return value
