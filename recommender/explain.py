@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Literal
 
 from .catalogue import pick
+from .knowledge import KnowledgeBase
 from .models import (
     Confidence,
     Decisive,
@@ -38,6 +39,20 @@ def points_by_requirement(result: ToolResult) -> dict[str, float]:
     for line in result.explanations:
         out[line.requirement or line.rule] += line.points
     return out
+
+
+def separates(req_id: str, kb: KnowledgeBase, lang: str = "en") -> str:
+    """WHY a question is asked: which tools its answer separates, by their level for it."""
+    from .strings import t
+
+    by_level: dict[str, list[str]] = defaultdict(list)
+    for tool in kb.tools:
+        by_level[tool.capabilities[req_id].level].append(tool.name)
+    order = ("native", "companion", "plugin", "partial", "none")
+    groups = [f"{', '.join(by_level[level])} ({t('cap_level_' + level, lang)})" for level in order if by_level[level]]
+    if len(groups) == 1:
+        return t("separates_none", lang)
+    return t("separates", lang, groups=" · ".join(groups))
 
 
 def add_why_not(rec: Recommendation, ranker: Ranker, limit: int = 3) -> None:

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from prompt_toolkit.output import Output
     from rich.console import Console
 
+    from .knowledge import KnowledgeBase
     from .models import Recommendation
 
 EXIT_OK, EXIT_INPUT, EXIT_INTERRUPTED = 0, 2, 130
@@ -372,7 +373,8 @@ class TerminalUI:
     """Renders Flow questions with questionary; `input`/`output` let tests use a pipe."""
 
     def __init__(self, flow: Flow, lang: str, console: Console, *, input: Input | None = None,
-                 output: Output | None = None) -> None:
+                 output: Output | None = None, knowledge: KnowledgeBase | None = None) -> None:
+        self.knowledge = knowledge  # to say which tools an answer separates (WHY this question)
         self.flow = flow
         self.lang = lang
         self.console = console
@@ -399,7 +401,12 @@ class TerminalUI:
             return pick(cat.group(q.id).help, self.lang)
         if q.kind == "importance":
             r = cat.requirement(q.id)
-            return pick(r.help, self.lang) or pick(r.definition, self.lang)
+            text = pick(r.help, self.lang) or pick(r.definition, self.lang)
+            if self.knowledge is not None:
+                from .explain import separates
+
+                text = f"{text}\n{separates(q.id, self.knowledge, self.lang)}"
+            return text
         return pick(cat.contexts[q.id].help, self.lang)
 
     def label(self, q: Question, value: Value) -> str:
@@ -634,7 +641,7 @@ def _run(args: argparse.Namespace, lang: str, console: Console, input: Input | N
     initial = load_requirements(from_file, knowledge=kb) if from_file is not None else None
 
     flow = Flow(kb.catalogue, initial)
-    ui = TerminalUI(flow, lang, console, input=input, output=output)
+    ui = TerminalUI(flow, lang, console, input=input, output=output, knowledge=kb)
     requirements = interview(flow, ui)
 
     console.print(f"[dim]{ui.t('working')}[/]")

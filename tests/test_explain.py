@@ -66,3 +66,15 @@ def test_confidence_reflects_margin_and_stale_knowledge() -> None:
     assert old.confidence is not None and old.confidence.stale and old.confidence.level == "low"
     thin = run({"gitops_sync": "must"})
     assert thin.confidence is not None and thin.confidence.level == "low"
+
+
+def test_why_this_question_names_the_tools_an_answer_separates() -> None:
+    from recommender.api import get_knowledge
+    from recommender.explain import separates
+
+    kb = get_knowledge()
+    text = separates("in_place_update", kb)
+    assert "OpenKruise (native)" in text and "none" in text
+    levels = {t.capabilities["in_place_update"].level for t in kb.tools}
+    assert len(levels) > 1
+    assert "이 질문" in separates("in_place_update", kb, "ko")
