@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
 from .knowledge import KnowledgeBase, load_knowledge
-from .rules import load_rules
+from .rules import RuleBase, load_rules
+from .strings import missing_translations as strings_missing
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,58 @@ def stale_claims(kb: KnowledgeBase, today: dt.date) -> list[str]:
     return out
 
 
+LANGUAGES = ("en", "ko")
+
+
+def missing_translations(kb: KnowledgeBase, rule_base: RuleBase | None) -> list[str]:
+    """Every user-facing text that lacks one of the languages the reports speak."""
+    out: list[str] = []
+
+    def check(where: str, text: Mapping[str, str]) -> None:
+        for lang in LANGUAGES:
+            if not text.get(lang):
+                out.append(f"missing {lang} translation: {where}")
+
+    cat = kb.catalogue
+    for group in cat.groups:
+        for name in ("title", "layer", "gate", "help"):
+            check(f"catalogue group {group.id}.{name}", getattr(group, name))
+    for req in cat.requirements:
+        for name in ("title", "definition", "help"):
+            check(f"catalogue requirement {req.id}.{name}", getattr(req, name))
+    for key, ctx in cat.contexts.items():
+        check(f"catalogue context {key}.title", ctx.title)
+        check(f"catalogue context {key}.help", ctx.help)
+    for tool in kb.tools:
+        check(f"{tool.tool}: summary", tool.summary)
+        for n, note in enumerate(tool.project.notes):
+            check(f"{tool.tool}: project.notes[{n}]", note)
+        for comp in tool.components:
+            if comp.note:
+                check(f"{tool.tool}: component {comp.id}.note", comp.note)
+            for dim, table in comp.supports.items():
+                for value, support in table.values.items():
+                    if support.note:
+                        check(f"{tool.tool}: {comp.id}.supports.{dim}.{value}.note", support.note)
+        for cap_id, claim in tool.capabilities.items():
+            check(f"{tool.tool}: capabilities.{cap_id}.note", claim.note)
+        for integ in tool.integrations:
+            check(f"{tool.tool}: integration with {integ.with_}", integ.note)
+        for entry in tool.platforms:
+            check(f"{tool.tool}: platform {entry.platform}", entry.note)
+    if rule_base is not None:
+        for rule in rule_base.rules:
+            for n, effect in enumerate(rule.effects()):
+                if effect.type != "derive":
+                    check(f"rule {rule.id} effect {n + 1} ({effect.type}) text", effect.text)
+        params = rule_base.parameters
+        for table_name in ("level_names", "severity_names", "messages"):
+            for key, text in getattr(params, table_name).items():
+                check(f"rules parameters {table_name}.{key}", text)
+    out += [f"missing {key}: strings.yaml" for key in strings_missing()]
+    return out
+
+
 def lint(knowledge: Path | str | None = None, rules: Path | str | None = None,
          today: dt.date | None = None) -> list[Finding]:
     today = today or dt.date.today()
@@ -39,10 +93,12 @@ def lint(knowledge: Path | str | None = None, rules: Path | str | None = None,
         kb = load_knowledge(knowledge)
     except InputError as exc:
         return [Finding("error", str(p)) for p in exc.problems]
+    rule_base = None
     try:
-        load_rules(rules, kb.catalogue)
+        rule_base = load_rules(rules, kb.catalogue)
     except InputError as exc:
         findings += [Finding("error", str(p)) for p in exc.problems]
+    findings += [Finding("error", text) for text in missing_translations(kb, rule_base)]
     findings += [Finding("warning", f"stale: {s}") for s in stale_claims(kb, today)]
     for tool in kb.tools:
         for cap_id, claim in tool.capabilities.items():

@@ -128,3 +128,26 @@ def test_unknown_rule_reference_is_reported(tmp_path: Path) -> None:
         "      - note: {tool: argo, text: {en: hi}}\n")
     done = cli("kb", "lint", "--rules", str(rules))
     assert done.returncode == 2 and "canaryy" in done.stdout
+
+
+def test_kb_lint_reports_a_missing_translation(knowledge_copy: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from recommender.resources import bundled_dir
+
+    rules = tmp_path / "rules"
+    shutil.copytree(bundled_dir("rules"), rules)
+    scoring = rules / "scoring.yaml"
+    text = scoring.read_text()
+    ko_line = next(line for line in text.splitlines() if line.strip().startswith("ko:"))
+    scoring.write_text(text.replace(ko_line + "\n", "", 1))
+    done = cli("kb", "lint", "--rules", str(rules))
+    assert done.returncode == 2 and "missing ko translation: rule score.meets" in done.stdout
+    import yaml
+
+    path = knowledge_copy / "keptn.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["capabilities"]["canary"]["note"] = {"en": "English only"}
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    done = cli("kb", "lint", "--knowledge", str(knowledge_copy))
+    assert done.returncode == 2 and "missing ko translation: keptn: capabilities.canary.note" in done.stdout
