@@ -123,6 +123,15 @@ def check_vocabulary(requirements: Requirements, catalogue: Catalogue, file: str
     return problems
 
 
+def _shown(value: object, limit: int = 40) -> str:
+    """A value for a message, short and never failing (a huge int has no repr past 4,300 digits)."""
+    try:
+        text = repr(value)
+    except ValueError:
+        return f"<a {type(value).__name__} too large to show>"
+    return text if len(text) <= limit else f"{text[:limit - 3]}..."
+
+
 def load_requirements(path: Path | str, *, knowledge: KnowledgeBase | Path | str | None = None) -> Requirements:
     """Read and validate a requirements YAML file; every problem is reported at once."""
     path = Path(path)
@@ -135,7 +144,7 @@ def load_requirements(path: Path | str, *, knowledge: KnowledgeBase | Path | str
         raise InputError([Problem(file, "line 1", f"the top level is a {type(doc.data).__name__}, not a mapping",
                                   "start with `version: 1` and `requirements:`")])
     if "version" in doc.data and doc.data["version"] != 1:
-        raise InputError([Problem(file, doc.where(("version",)), f"unsupported version {doc.data['version']!r}",
+        raise InputError([Problem(file, doc.where(("version",)), f"unsupported version {_shown(doc.data['version'])}",
                                   "use `version: 1`")])
     catalogue = get_knowledge(knowledge).catalogue
     problems: list[Problem] = []

@@ -80,6 +80,23 @@ class Rule(_Strict):
                 raise ValueError("each `when` item is one `alias: {field: value}` mapping")
         return patterns
 
+    @field_validator("then")
+    @classmethod
+    def _one_effect_each(cls, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for item in items:
+            if len(item) != 1:
+                raise ValueError("each `then` item is one `effect: {field: value}` mapping")
+            (_etype, body), = item.items()
+            if not isinstance(body, dict):
+                raise ValueError("an effect's body is a mapping of fields, e.g. `note: {tool: $c.tool, text: ...}`")
+            text = body.get("text", {})
+            if not isinstance(text, dict) or not all(isinstance(v, str) for v in text.values()):
+                raise ValueError("`text` is a mapping of language to template, e.g. `{en: ..., ko: ...}`")
+            evidence = body.get("evidence", [])
+            if not isinstance(evidence, (list, str)):
+                raise ValueError("`evidence` lists the aliases whose facts' evidence is cited")
+        return items
+
     def patterns(self) -> list[tuple[str, dict[str, Any]]]:
         return self._patterns
 
@@ -192,6 +209,7 @@ def load_rules(directory: Path | str | None = None, catalogue: Catalogue | None 
             problems += exc.problems
     rules: list[Rule] = []
     files: dict[str, str] = {}
+    places: dict[str, str] = {}
     digest = hashlib.sha256()
     for path in sorted(root.glob("*.yaml")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -209,9 +227,16 @@ def load_rules(directory: Path | str | None = None, catalogue: Catalogue | None 
                                         f"rule id {rule.id!r} also in {files[rule.id]}", "give each rule its own id"))
                 continue
             files[rule.id] = str(path)
-            problems += [Problem(str(path), doc.where(("rules", index)) + f" ({rule.id})", msg, fix)
-                         for msg, fix in check_rule(rule, catalogue)]
+            places[rule.id] = doc.where(("rules", index)) + f" ({rule.id})"
             rules.append(rule)
+    derived_fields: dict[str, set[str]] = {}
+    for rule in rules:
+        for effect in rule.effects():
+            if effect.type == "derive" and isinstance(effect.fields.get("kind"), str):
+                derived_fields.setdefault(effect.fields["kind"], {"kind"}).update(effect.fields)
+    for rule in rules:
+        problems += [Problem(files[rule.id], places[rule.id], msg, fix)
+                     for msg, fix in check_rule(rule, catalogue, derived_fields)]
     if not rules:
         problems.append(Problem(str(root), "", "no rules found", "add rule files with a `rules:` list"))
     problems += _check_strata(rules, files)
@@ -264,24 +289,72 @@ def _check_strata(rules: list[Rule], files: dict[str, str]) -> list[Problem]:
     return problems
 
 
-def check_rule(rule: Rule, catalogue: Catalogue | None) -> list[tuple[str, str]]:
+TEMPLATE_NAMES = {"requirement", "tool", "component", "by", "owner", "with", "level", "note"}
+
+
+def _check_template(template: str, aliases: list[str]) -> list[tuple[str, str]]:
+    """A text template must parse and name only bound aliases and the names the ranker provides."""
+    import string
+
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        return [(f"template does not parse ({exc})", "balance the braces; write {{ and }} for literal ones")]
+    problems = []
+    for _literal, name, _spec, _conv in parts:
+        if name is None:
+            continue
+        root = name.split(".", 1)[0].split("[", 1)[0]
+        if root not in TEMPLATE_NAMES and root not in aliases:
+            problems.append((f"template names {{{name}}}, which is neither an alias nor a known name",
+                             f"use an alias from `when` or one of: {', '.join(sorted(TEMPLATE_NAMES))}"))
+    return problems
+
+
+def check_rule(rule: Rule, catalogue: Catalogue | None,
+               derived_fields: dict[str, set[str]] | None = None) -> list[tuple[str, str]]:
     """Problems in one rule: unknown effect types, fields, aliases and ids."""
     problems: list[tuple[str, str]] = []
     aliases: list[str] = []
+    derived_fields = derived_fields or {}
+
+    def fields_of(kind: str) -> set[str] | None:
+        if kind in BASE_KINDS:
+            return {*BASE_KINDS[kind], "kind"}
+        if kind in derived_fields:
+            return derived_fields[kind]
+        return None
+
     req_ids = set(catalogue.ids) if catalogue else set()
     groups = {g.id for g in catalogue.groups} if catalogue else set()
     contexts = catalogue.contexts if catalogue else {}
 
+    kinds_of: dict[str, str] = {}
+
+    def check_ref(value: str) -> None:
+        ref_alias, _, ref_field = value[1:].partition(".")
+        if ref_alias not in aliases:
+            problems.append((f"refers to {value!r} before alias {ref_alias!r} is bound",
+                             "bind the alias in an earlier `when` item"))
+            return
+        known = fields_of(kinds_of.get(ref_alias, ""))
+        if not ref_field:
+            problems.append((f"reference {value!r} names no field", "write `$alias.field`"))
+        elif known is not None and ref_field not in known and ref_field != "kind":
+            problems.append((f"{value!r}: fact kind {kinds_of[ref_alias]!r} has no field {ref_field!r}",
+                             f"use one of: {', '.join(sorted(known))}"))
+
     def check_value(field: str, value: Any) -> None:
         if isinstance(value, str) and value.startswith("$"):
-            ref_alias = value[1:].split(".", 1)[0]
-            if ref_alias not in aliases:
-                problems.append((f"refers to {value!r} before alias {ref_alias!r} is bound",
-                                 "bind the alias in an earlier `when` item"))
+            check_ref(value)
             return
         if isinstance(value, dict):
             for op, operand in value.items():
                 if op in ("in", "not_in"):
+                    if not isinstance(operand, list):
+                        problems.append((f"operator {op!r} takes a list, got {operand!r}",
+                                         f"write `{op}: [a, b]`"))
+                        continue
                     for item in operand:
                         check_value(field, item)
                 elif op == "not":
@@ -301,12 +374,13 @@ def check_rule(rule: Rule, catalogue: Catalogue | None) -> list[tuple[str, str]]
             problems.append((f"unknown context key {value!r}", f"use one of: {', '.join(sorted(contexts))}"))
 
     for alias, pattern in rule.patterns():
-        kind = pattern.get("kind")
+        raw_kind = pattern.get("kind")
+        kind = raw_kind if isinstance(raw_kind, str) else ""
         if alias in RESERVED_ALIASES:
             problems.append((f"alias {alias!r} is reserved by the engine", "pick another alias name"))
-        if not isinstance(kind, str):
-            problems.append((f"pattern {alias!r} has no `kind`", "add `kind: <fact kind>`"))
-        fields = BASE_KINDS.get(kind or "")
+        if not kind:
+            problems.append((f"pattern {alias!r} needs `kind: <fact kind>` (one word)", "add `kind: <fact kind>`"))
+        fields = BASE_KINDS.get(kind)
         for field, value in pattern.items():
             if fields is not None and field != "kind" and field not in fields:
                 problems.append((f"fact kind {kind!r} has no field {field!r}",
@@ -321,6 +395,7 @@ def check_rule(rule: Rule, catalogue: Catalogue | None) -> list[tuple[str, str]]
             check_value(field, value)
         if alias != "none":
             aliases.append(alias)
+            kinds_of[alias] = kind
     for effect in rule.effects():
         if effect.type not in EFFECT_TYPES:
             problems.append((f"unknown effect {effect.type!r}", f"use one of: {', '.join(EFFECT_TYPES)}"))
@@ -330,6 +405,15 @@ def check_rule(rule: Rule, catalogue: Catalogue | None) -> list[tuple[str, str]]
                 problems.append((f"effect {effect.type!r} needs field {needed!r}", f"add `{needed}:`"))
         if effect.type != "derive" and "en" not in effect.text:
             problems.append((f"effect {effect.type!r} has no English text", "add `text: {en: ...}`"))
+        for lang, template in effect.text.items():
+            problems += [(f"text ({lang}): {msg}", fix) for msg, fix in _check_template(template, aliases)]
+        points = effect.fields.get("points")
+        if points is not None:
+            for item in points if isinstance(points, list) else [points]:
+                if isinstance(item, bool) or not (isinstance(item, (int, float))
+                                                  or (isinstance(item, str) and item.startswith("$"))):
+                    problems.append((f"points: {item!r} is neither a number nor a `$alias.field` reference",
+                                     "write a number or a reference such as $r.weight"))
         for field, value in effect.fields.items():
             values = value if isinstance(value, list) else [value]
             for item in values:

@@ -33,6 +33,7 @@ _STANDARD_TAGS = {
 }
 
 Locations = dict[tuple[str | int, ...], int]
+_SPENT = object()  # returned once the node budget is spent: nothing more is read
 
 
 class YamlDoc:
@@ -91,6 +92,12 @@ def parse_yaml(text: str, file: str) -> YamlDoc:
         problem = (exc.problem or str(exc)).strip()
         raise InputError([Problem(file, where, f"YAML syntax error: {problem}",
                                   "fix the YAML at that place (indentation, quotes, colons)")]) from None
+    except yaml.reader.ReaderError as exc:
+        # A character YAML does not allow (a control character): name its line and column.
+        before = text[:exc.position]
+        where = f"line {before.count(chr(10)) + 1}, column {len(before) - before.rfind(chr(10))}"
+        raise InputError([Problem(file, where, f"character {exc.character!r} is not allowed in YAML",
+                                  "remove the control character or quote it as an escape")]) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(file, "", f"YAML error: {exc}", "fix the YAML")]) from None
     finally:
@@ -117,9 +124,9 @@ def _build(node: yaml.Node, path: tuple[str | int, ...], lines: Locations,
     line = node.start_mark.line + 1
     if budget[0] < 0:
         if budget[0] == -1:
-            problems.append(Problem(file, f"line {line}", "too many YAML nodes (an alias bomb?)",
+            problems.append(Problem(file, f"line {line}", f"more than {MAX_NODES:,} YAML nodes (an alias bomb?)",
                                     "remove the repeated anchors/aliases"))
-        return None
+        return _SPENT
     if depth > MAX_DEPTH:
         problems.append(Problem(file, f"line {line}", f"nested deeper than {MAX_DEPTH} levels",
                                 "flatten the structure"))
@@ -132,11 +139,15 @@ def _build(node: yaml.Node, path: tuple[str | int, ...], lines: Locations,
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
+            if budget[0] < 0:
+                break  # the size problem is reported once; the rest is not read
             if key_node.tag == "tag:yaml.org,2002:merge":
                 problems.append(Problem(file, f"line {key_node.start_mark.line + 1}",
                                         "merge keys (<<) are not supported", "write the keys out"))
                 continue
             key = _build(key_node, path, lines, problems, file, budget, depth + 1, loader)
+            if key is _SPENT:
+                break
             if isinstance(key, (dict, list)):
                 problems.append(Problem(file, f"line {key_node.start_mark.line + 1}",
                                         "a key must be a plain value", "use a plain word as key"))
@@ -154,7 +165,18 @@ def _build(node: yaml.Node, path: tuple[str | int, ...], lines: Locations,
     if isinstance(node, yaml.SequenceNode):
         items = []
         for index, item in enumerate(node.value):
+            if budget[0] < 0:
+                break
             lines[(*path, index)] = item.start_mark.line + 1
             items.append(_build(item, (*path, index), lines, problems, file, budget, depth + 1, loader))
         return items
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError, KeyError, AttributeError, TypeError, OverflowError) as exc:
+        # A value its tag cannot hold (2026-13-01 as a date, 4,400 digits as an int, !!bool maybe).
+        kind = node.tag.rsplit(":", 1)[-1]
+        shown = node.value if len(str(node.value)) <= 40 else f"{str(node.value)[:37]}..."
+        problems.append(Problem(file, f"line {line}, column {node.start_mark.column + 1}",
+                                f"{shown!r} cannot be read as a {kind} ({str(exc)[:80]})",
+                                "quote the value to keep it as text, or correct it"))
+        return None
