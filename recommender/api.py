@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
+import re
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -135,7 +136,7 @@ def _shown(value: object, limit: int = 40) -> str:
 def load_requirements(path: Path | str, *, knowledge: KnowledgeBase | Path | str | None = None) -> Requirements:
     """Read and validate a requirements YAML file; every problem is reported at once."""
     path = Path(path)
-    doc = load_yaml(path)
+    doc = load_yaml(path, strict=False)
     file = str(path)
     if doc.data is None:
         raise InputError([Problem(file, "", "the file is empty",
@@ -147,7 +148,7 @@ def load_requirements(path: Path | str, *, knowledge: KnowledgeBase | Path | str
         raise InputError([Problem(file, doc.where(("version",)), f"unsupported version {_shown(doc.data['version'])}",
                                   "use `version: 1`")])
     catalogue = get_knowledge(knowledge).catalogue
-    problems: list[Problem] = []
+    problems: list[Problem] = list(doc.problems)
     for key in doc.data:
         if key not in Requirements.model_fields:
             close = difflib.get_close_matches(str(key), list(Requirements.model_fields), n=1)
@@ -171,10 +172,19 @@ def load_requirements(path: Path | str, *, knowledge: KnowledgeBase | Path | str
     except InputError as exc:
         problems += [p for p in exc.problems if "Extra inputs" not in p.message or not p.where.startswith("line")
                      or "." in p.where.split(", ", 1)[-1]]
-        raise InputError(problems) from None
+        raise InputError(_by_line(problems)) from None
     if problems:
-        raise InputError(problems)
+        raise InputError(_by_line(problems))
     return requirements
+
+
+def _by_line(problems: list[Problem]) -> list[Problem]:
+    """Problems in file order, so a reader can fix them top to bottom."""
+    def line(p: Problem) -> int:
+        found = re.match(r"line (\d+)", p.where)
+        return int(found.group(1)) if found else 0
+
+    return sorted(problems, key=line)
 
 
 def recommend(requirements: Requirements | dict[str, object], *,

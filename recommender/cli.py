@@ -160,7 +160,10 @@ def cmd_recommend(args: argparse.Namespace) -> int:
                 requirements = load_requirements(path, knowledge=kb)
                 rec = recommend(requirements, knowledge=kb, rules=rules, lang=lang, what_if=not args.no_what_if)
             except InputError as exc:
-                sys.stderr.write(f"recommender: {len(exc.problems)} problem(s):\n{exc}\n")
+                from .strings import t
+
+                sys.stderr.write(f"recommender: {t('problems', lang, count=len(exc.problems))}:\n"
+                                 f"{exc.render(lang)}\n")
                 failed.append(str(path))
                 summary.append((str(path), "error", ""))
                 pending.remove(path)
@@ -206,7 +209,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     elif text:
         sys.stdout.write(text)
     if many and args.format != "json":
-        _print_summary(summary, to_stderr=out_dir is None and args.format != "table")
+        _print_summary(summary, lang, to_stderr=out_dir is None and args.format != "table")
     if failed:
         return EXIT_INPUT
     return EXIT_NO_FIT if (no_fit and args.fail_on_no_fit) else EXIT_OK
@@ -226,15 +229,18 @@ def _progress(total: int) -> Callable[[], None]:
     return step
 
 
-def _print_summary(rows: list[tuple[str, str, str]], *, to_stderr: bool) -> None:
+def _print_summary(rows: list[tuple[str, str, str]], lang: str, *, to_stderr: bool) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title="Summary")
-    for column in ("File", "Top pick", "Score"):
-        table.add_column(column)
+    from .strings import t
+
+    table = Table(title=t("summary", lang))
+    for column in ("file", "top_pick", "score"):
+        table.add_column(t(column, lang))
     for file, top, score in rows:
-        table.add_row(file, top, score)
+        table.add_row(escape(file), escape(t("error", lang) if top == "error" else top), score)
     Console(stderr=to_stderr, highlight=False).print(table)
 
 
@@ -363,7 +369,10 @@ def main(argv: list[str] | None = None) -> int:
             return wizard_main(args)
         return cmd_kb(args)
     except InputError as exc:
-        sys.stderr.write(f"recommender: {len(exc.problems)} problem(s):\n{exc}\n")
+        lang = default_lang(getattr(args, "lang", None))
+        from .strings import t
+
+        sys.stderr.write(f"recommender: {t('problems', lang, count=len(exc.problems))}:\n{exc.render(lang)}\n")
         return EXIT_INPUT
     except EngineError as exc:
         sys.stderr.write(f"recommender: the rule engine failed: {exc}\n")

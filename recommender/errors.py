@@ -15,8 +15,17 @@ class Problem:
     fix: str = ""
 
     def __str__(self) -> str:
-        text = f"{self.file}: {self.where}: {self.message}" if self.where else f"{self.file}: {self.message}"
-        return f"{text}\n  fix: {self.fix}" if self.fix else text
+        return self.render("en")
+
+    def render(self, lang: str = "en") -> str:
+        """The problem as a line (and its fix) in a language; English when no translation matches."""
+        message, fix, where, fix_label = self.message, self.fix, self.where, "fix"
+        if lang != "en":
+            from .problem_texts import translate
+
+            message, fix, where, fix_label = translate(self, lang)
+        text = f"{self.file}: {where}: {message}" if where else f"{self.file}: {message}"
+        return f"{text}\n  {fix_label}: {fix}" if fix else text
 
 
 @dataclass
@@ -27,6 +36,9 @@ class InputError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
+
+    def render(self, lang: str = "en") -> str:
+        return "\n".join(p.render(lang) for p in self.problems)
 
 
 class EngineError(RuntimeError):

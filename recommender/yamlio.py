@@ -39,10 +39,13 @@ _SPENT = object()  # returned once the node budget is spent: nothing more is rea
 class YamlDoc:
     """Parsed data plus the line of every key and item (1-based)."""
 
-    def __init__(self, data: Any, lines: Locations, file: str) -> None:
+    def __init__(self, data: Any, lines: Locations, file: str, problems: list[Problem] | None = None) -> None:
         self.data = data
         self.lines = lines
         self.file = file
+        # Problems found while reading that leave the rest readable (a duplicate key, a bad tag):
+        # kept so one run can report them together with the problems found later.
+        self.problems = problems or []
 
     def where(self, path: tuple[str | int, ...]) -> str:
         """The nearest known line for a field path, with the path itself."""
@@ -81,8 +84,11 @@ def read_text(path: Path, *, limit: int = MAX_BYTES) -> str:
     return text
 
 
-def parse_yaml(text: str, file: str) -> YamlDoc:
-    """Parse one YAML document with duplicate-key, tag, depth and size checks."""
+def parse_yaml(text: str, file: str, *, strict: bool = True) -> YamlDoc:
+    """Parse one YAML document with duplicate-key, tag, depth and size checks.
+
+    strict: raise on any problem; otherwise return the readable part with `doc.problems`.
+    """
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -108,13 +114,13 @@ def parse_yaml(text: str, file: str) -> YamlDoc:
     lines: Locations = {}
     budget = [MAX_NODES]
     data = _build(node, (), lines, problems, file, budget, 0, loader)
-    if problems:
+    if problems and (strict or budget[0] < 0):
         raise InputError(problems)
-    return YamlDoc(data, lines, file)
+    return YamlDoc(data, lines, file, problems)
 
 
-def load_yaml(path: Path) -> YamlDoc:
-    return parse_yaml(read_text(path), str(path))
+def load_yaml(path: Path, *, strict: bool = True) -> YamlDoc:
+    return parse_yaml(read_text(path), str(path), strict=strict)
 
 
 def _build(node: yaml.Node, path: tuple[str | int, ...], lines: Locations,

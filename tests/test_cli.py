@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -151,3 +152,18 @@ def test_kb_lint_reports_a_missing_translation(knowledge_copy: Path, tmp_path: P
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     done = cli("kb", "lint", "--knowledge", str(knowledge_copy))
     assert done.returncode == 2 and "missing ko translation: keptn: capabilities.canary.note" in done.stdout
+
+
+def test_problems_are_reported_in_korean_in_file_order(tmp_path: Path) -> None:
+    path = tmp_path / "reqs.yaml"
+    path.write_text("requirements:\n  canery: must\n  canary: sometimes\n  canary: high\n")
+    done = subprocess.run([sys.executable, "-m", "recommender", "recommend", str(path), "--lang", "ko"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "문제 3건" in done.stderr  # unknown id, bad importance, duplicate key
+    assert done.stderr.index("2행") < done.stderr.index("4행")
+    assert "알 수 없는 요구사항 id 'canery'" in done.stderr and "혹시 'canary'?" in done.stderr
+    assert "중복된 키 'canary'" in done.stderr
+    english = subprocess.run([sys.executable, "-m", "recommender", "recommend", str(path)], capture_output=True,
+                             text=True, timeout=120, env={**os.environ, "LANG": "C.UTF-8", "LC_ALL": ""})
+    assert "unknown requirement id 'canery'" in english.stderr
