@@ -151,3 +151,25 @@ def test_lang_ko_translates_rule_texts(capsys: pytest.CaptureFixture[str]) -> No
     data = json.loads(capsys.readouterr().out)
     assert data["lang"] == "ko"
     assert any("충족" in e["text"] for e in data["ranking"][0]["explanations"])
+
+
+def test_korean_table_snapshot_stays_aligned() -> None:
+    from rich.cells import cell_len
+
+    rec = recommend(load_requirements(EXAMPLES / "ecommerce-in-place.yaml"), today=TODAY, lang="ko")
+    text = render(rec, "table", width=100)
+    snapshot = SNAPSHOTS / "ecommerce-in-place.ko.table"
+    if os.environ.get("UPDATE_SNAPSHOTS") or not snapshot.exists():
+        snapshot.write_text(text, encoding="utf-8")
+    assert text == snapshot.read_text(encoding="utf-8")
+    # Every line of a table or panel is as wide on screen as its border: Hangul counts two cells.
+    blocks: list[list[str]] = [[]]
+    for line in text.splitlines():
+        if line[:1] and line[0] in "┏┃┡│└╭╰┗":
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    blocks = [b for b in blocks if b]
+    assert len(blocks) >= 4 and any("추천" in line for b in blocks for line in b)
+    for block in blocks:
+        assert len({cell_len(line) for line in block}) == 1, block[0]
