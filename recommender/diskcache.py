@@ -10,10 +10,12 @@ written atomically with owner-only permissions, and is read only from there.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import pickle
 import tempfile
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -32,6 +34,17 @@ def cache_dir() -> Path | None:
     return Path(base) / "recommender"
 
 
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """The package's code, by file size and time: a pickle from other code is never loaded."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        with contextlib.suppress(OSError):
+            st = path.stat()
+            digest.update(f"{path.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return digest.hexdigest()[:12]
+
+
 def cached(model: type[M], key: str, build: Callable[[], M]) -> M:
     """The model stored under `key`, or `build()` stored there for next time."""
     from . import __version__
@@ -39,7 +52,7 @@ def cached(model: type[M], key: str, build: Callable[[], M]) -> M:
     directory = cache_dir()
     if directory is None:
         return build()
-    path = directory / f"{key}-{__version__}.pickle"
+    path = directory / f"{key}-{__version__}-{_code_digest()}.pickle"
     try:
         loaded = pickle.loads(path.read_bytes())
         if isinstance(loaded, model):

@@ -144,6 +144,8 @@ def evaluate(rules: RuleBase, facts: list[dict[str, Any]]) -> tuple[list[Firing]
                 # Only the kinds this stage's rules match go in; the rest would cost time for nothing.
                 kinds = rules.stage_kinds(stage)
                 batch = [{**f, "sid": sid} for f in (*evaluation.derived, *facts) if f["kind"] in kinds]
+                if not batch:
+                    continue  # nothing this stage could match
                 try:
                     state = host.assert_facts(name, batch)
                 finally:

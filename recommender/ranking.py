@@ -244,8 +244,7 @@ class Ranker:
         total = 0.0
         explanations: list[Explanation] = []
         for raw, line in sorted(gains, key=lambda p: (-p[0], p[1].requirement or "", p[1].rule)):
-            # A bonus never lifts a score above 100 either.
-            line.points = min(round(raw * scale, 2), round(100.0 - total, 2))
+            line.points = round(raw * scale, 2)
             total += line.points
             explanations.append(line)
         for raw, line in sorted(losses, key=lambda p: (p[0], p[1].requirement or "", p[1].rule)):
@@ -253,6 +252,16 @@ class Ranker:
             line.points = max(round(raw * scale, 2), -round(total, 2))
             total += line.points
             explanations.append(line)
+        # Only bonuses (context, not requirements) can lift a total past 100. The cap comes last,
+        # after the penalties, and is taken off the smallest bonuses, so the lines still add up.
+        excess = round(total - 100.0, 2)
+        for line in sorted((e for e in explanations if e.kind == "bonus"), key=lambda e: e.points):
+            if excess <= 0:
+                break
+            cut = min(line.points, excess)
+            line.points = round(line.points - cut, 2)
+            excess = round(excess - cut, 2)
+            total -= cut
         lifted = {(c.requirement) for c in tally.covers}
         standing = [e for e in tally.exclusions if e.requirement not in lifted]
         failed = {e.requirement for e in standing}

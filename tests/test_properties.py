@@ -1,0 +1,212 @@
+"""Properties of the ranking over random requirement sets and contexts (hypothesis).
+
+Ids and context values come from the bundled catalogue; levels from the bundled knowledge.
+`what_if=False` and a fixed `today` keep each call fast and reproducible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from recommender import Recommendation, Requirements, recommend
+from recommender.api import get_knowledge
+from recommender.knowledge import LEVELS
+from recommender.render.jsonout import render_json
+
+KB = get_knowledge()
+CAT = KB.catalogue
+IDS = list(CAT.ids)
+TOOLS = [t.tool for t in KB.tools]
+TODAY = dt.date(2026, 12, 1)
+IMPORTANCES = ["must", "high", "medium", "nice", "avoid"]
+RAISABLE = ["nice", "medium", "high", "must"]  # ascending; "absent" sits below nice
+FACTOR = {"native": 1.0, "companion": 0.9, "plugin": 0.6, "partial": 0.35, "none": 0.0}
+ARCHIVED = {t.tool for t in KB.tools if t.project.status == "archived"}
+UNMET_BY_ALL = [r for r in IDS if all(t.capabilities[r].level == "none" for t in KB.tools)]
+SETTINGS = settings(max_examples=60, deadline=None, database=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+
+def level(tool: str, req: str) -> str:
+    return KB.tool(tool).capabilities[req].level
+
+
+def better(a: str, b: str, req: str) -> bool:
+    """A meets req at a strictly better level than B (native > companion > plugin > partial > none)."""
+    return LEVELS.index(level(a, req)) < LEVELS.index(level(b, req))
+
+
+# (requirement, A, B): A meets it strictly better than B; A is not archived and its claim is GA.
+TRIPLES = [(r, a, b) for r in IDS for a in TOOLS for b in TOOLS
+           if a != b and better(a, b, r) and a not in ARCHIVED and KB.tool(a).capabilities[r].maturity == "ga"]
+# (from, to) as indexes into RAISABLE; -1 is "absent".
+RAISES = [(lo, hi) for lo in range(-1, len(RAISABLE)) for hi in range(lo + 1, len(RAISABLE))]
+
+
+def _values(key: str) -> list[str]:
+    return list(CAT.contexts[key].values)
+
+
+contexts = st.fixed_dictionaries({}, optional={
+    "traffic_router": st.sampled_from(_values("traffic_router")),
+    "metrics_provider": st.sampled_from(_values("metrics_provider")),
+    "platform": st.sampled_from(_values("platform")),
+    "workload_kinds": st.lists(st.sampled_from(_values("workload_kinds")), unique=True, max_size=3),
+    "already_using": st.lists(st.sampled_from(_values("already_using")), unique=True, max_size=3),
+    "clusters": st.integers(min_value=1, max_value=100_000),
+})
+# min_size=1: recommend() with no requirements at all has crashed the process inside the
+# durable-rules C engine (SIGABRT "munmap_chunk(): invalid pointer" / SIGSEGV in
+# engine.evaluate -> host.assert_facts), intermittently; reported, not yet isolated.
+requirement_sets = st.dictionaries(st.sampled_from(IDS), st.sampled_from(IMPORTANCES), min_size=1, max_size=8)
+
+
+def run(reqs: dict[str, str], ctx: dict[str, Any]) -> Recommendation:
+    return recommend(Requirements(requirements=reqs, context=ctx), what_if=False, today=TODAY)  # type: ignore[arg-type]
+
+
+def by_tool(rec: Recommendation) -> dict[str, Any]:
+    return {r.tool: r for r in rec.ranking}
+
+
+@SETTINGS
+@given(requirement_sets, contexts)
+def test_every_tool_is_ranked_or_no_fit_is_said(reqs: dict[str, str], ctx: dict[str, Any]) -> None:
+    rec = run(reqs, ctx)
+    assert sorted(r.tool for r in rec.ranking) == sorted(TOOLS)
+    assert [r.rank for r in rec.ranking] == list(range(1, len(TOOLS) + 1))
+    all_excluded = all(r.verdict == "excluded" for r in rec.ranking)
+    assert (rec.no_fit is not None) == all_excluded
+    assert (rec.top is None) == all_excluded
+    if not all_excluded:
+        assert rec.ranking[0].verdict == "recommended"
+
+
+@SETTINGS
+@given(requirement_sets, contexts)
+def test_deterministic(reqs: dict[str, str], ctx: dict[str, Any]) -> None:
+    first = render_json(run(reqs, ctx), "team.yaml")
+    assert first.encode() == render_json(run(reqs, ctx), "team.yaml").encode()
+    # The order the requirements were written in changes nothing but the echo of the input.
+    shuffled = render_json(run(dict(reversed(list(reqs.items()))), ctx), "team.yaml")
+    assert json.loads(shuffled) == json.loads(first)
+
+
+@SETTINGS
+@given(requirement_sets, contexts)
+def test_explanation_points_add_up_to_the_score(reqs: dict[str, str], ctx: dict[str, Any]) -> None:
+    for r in run(reqs, ctx).ranking:
+        assert abs(sum(e.points for e in r.explanations) - r.score) <= 0.1 + 1e-9, r.tool
+        assert 0 <= r.score <= 100
+
+
+@SETTINGS
+@given(requirement_sets, contexts)
+def test_an_excluded_tool_never_ranks_above_a_candidate(reqs: dict[str, str], ctx: dict[str, Any]) -> None:
+    rec = run(reqs, ctx)
+    verdicts = [r.verdict == "excluded" for r in rec.ranking]
+    assert verdicts == sorted(verdicts)  # every non-excluded tool first
+    for r in rec.ranking:
+        failed = {e.requirement for e in r.exclusions}
+        assert (r.verdict == "excluded") == bool(failed)
+        assert failed <= {k for k, v in reqs.items() if v == "must"}
+        assert r.musts_met == r.musts_total - len(failed)
+
+
+def clipped(result: Any) -> bool:
+    """The score hit a bound: gains capped at 100 (context bonuses) or penalties capped at 0."""
+    gains = sum(e.points for e in result.explanations if e.points > 0)
+    return gains >= 99.95 or (result.score == 0 and any(e.points < 0 for e in result.explanations))
+
+
+def _net_points(result: Any, req: str) -> float:
+    return sum(e.points for e in result.explanations if e.requirement == req)
+
+
+@SETTINGS
+@given(requirement_sets, contexts, st.sampled_from(TRIPLES), st.sampled_from(RAISES))
+def test_raising_a_requirement_a_meets_better_never_moves_a_below_b(
+        reqs: dict[str, str], ctx: dict[str, Any], triple: tuple[str, str, str], raise_: tuple[int, int]) -> None:
+    """Precisely: let A meet `req` at a strictly better level than B, and raise the importance of
+    `req` (absent < nice < medium < high < must). If A ranked above B before, then after the raise
+    A's score is not below B's, and A still ranks above B unless they tie on score (the documented
+    tie-break: musts met, CNCF maturity, name) - provided that
+
+    - A is not archived: the archived-project penalty is 60% of the attainable weight, which the
+      raise increases, so an archived A loses ground by design;
+    - A's claim for `req` is GA and no penalty line on `req` hits A (alpha/beta and router, metrics
+      or workload gaps scale with the weight and can make A's net factor lower than B's);
+    - when `req` becomes a must that B lacks, a partner covering it for B gives B 0.8 x weight x
+      the partner's factor: A's own factor must beat that;
+    - A's exclusion status does not change: a new governance must can disqualify A's stack
+      partner and so exclude A (a sound consequence, not an ordering change);
+    - neither score is clipped (at 100 or at 0): clipping discards points in an order that depends
+      on the total weight.
+    """
+    req, a, b = triple
+    start, end = raise_
+    before_reqs = {k: v for k, v in reqs.items() if k != req}
+    if start >= 0:
+        before_reqs[req] = RAISABLE[start]
+    after_reqs = {**before_reqs, req: RAISABLE[end]}
+    before, after = by_tool(run(before_reqs, ctx)), by_tool(run(after_reqs, ctx))
+    assume(before[a].rank < before[b].rank)
+    assume(all(e.points >= 0 for e in after[a].explanations if e.requirement == req))
+    if after_reqs[req] == "must" and any(c.requirement == req for c in after[b].covers):
+        assume(FACTOR[level(a, req)] > max(0.8 * FACTOR[level(p, req)] for p in TOOLS))
+    assume((before[a].verdict == "excluded") == (after[a].verdict == "excluded"))
+    assume(not any(clipped(r) for r in (before[a], before[b], after[a], after[b])))
+    # A's points on req per unit of weight beat B's: the premise the conclusion rests on.
+    assert _net_points(after[a], req) >= _net_points(after[b], req) - 0.05
+    if after[a].verdict != "excluded" and after[b].verdict == "excluded":
+        assert after[a].rank < after[b].rank
+        return
+    if after[a].verdict == after[b].verdict:
+        assert after[a].score >= after[b].score, (after[a].score, after[b].score)
+        if after[a].score > after[b].score:
+            assert after[a].rank < after[b].rank
+
+
+@SETTINGS
+@given(requirement_sets, contexts, st.sampled_from(["nice", "medium", "high"]))
+def test_adding_a_requirement_no_tool_meets_changes_no_order(reqs: dict[str, str], ctx: dict[str, Any],
+                                                            importance: str) -> None:
+    """Adding a requirement that every tool meets at level none only rescales every score, so it
+    changes no tool's order against another - except against an archived tool, whose penalty is a
+    fixed share of the attainable weight (see docs/guarantees.md)."""
+    assume(UNMET_BY_ALL)
+    new = UNMET_BY_ALL[0]
+    assume(new not in reqs)
+    # With no positive requirement the scale is 0 and context bonuses count nothing; the first
+    # requirement, met or not, switches them on (see docs/guarantees.md).
+    assume(any(v != "avoid" for v in reqs.values()))
+    before, after = by_tool(run(reqs, ctx)), by_tool(run({**reqs, new: importance}, ctx))
+    for tool in TOOLS:
+        assert (before[tool].verdict == "excluded") == (after[tool].verdict == "excluded")
+    live = [t for t in TOOLS if t not in ARCHIVED]
+    assume(not any(clipped(r[t]) for r in (before, after) for t in live))
+    for x in live:
+        for y in live:
+            if x == y or (before[x].verdict == "excluded") != (before[y].verdict == "excluded"):
+                continue
+            if before[x].score > before[y].score:
+                assert after[x].score >= after[y].score, (x, y)
+                if after[x].score > after[y].score:
+                    assert after[x].rank < after[y].rank
+            elif before[x].score == before[y].score:
+                assert abs(after[x].score - after[y].score) <= 0.1 + 1e-9
+
+
+# Regression: gains used to be capped at 100 before penalties were subtracted, so a context
+# bonus was partly thrown away depending on the total weight, and adding a requirement no tool
+# meets flipped the top pick (OpenKruise 90.0 vs Argo 73.0 became Argo 71.5 vs OpenKruise 69.2).
+def test_an_unmet_requirement_does_not_change_the_top_pick_when_bonuses_exceed_100() -> None:
+    ctx = {"platform": "openshift", "workload_kinds": ["deployment", "statefulset"]}
+    before = run({"canary": "must"}, ctx)
+    after = run({"canary": "must", "non_kubernetes_targets": "medium"}, ctx)
+    assert [r.tool for r in before.ranking][:2] == [r.tool for r in after.ranking][:2]
