@@ -144,7 +144,7 @@ def load_requirements(path: Path | str, *, knowledge: KnowledgeBase | Path | str
     if not isinstance(doc.data, dict):
         raise InputError([Problem(file, "line 1", f"the top level is a {type(doc.data).__name__}, not a mapping",
                                   "start with `version: 1` and `requirements:`")])
-    if "version" in doc.data and doc.data["version"] != 1:
+    if "version" in doc.data and (type(doc.data["version"]) is not int or doc.data["version"] != 1):
         raise InputError([Problem(file, doc.where(("version",)), f"unsupported version {_shown(doc.data['version'])}",
                                   "use `version: 1`")])
     catalogue = get_knowledge(knowledge).catalogue

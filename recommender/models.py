@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class _Model(BaseModel):
@@ -28,7 +31,7 @@ class Context(_Model):
     platform: str | None = None
     already_using: list[str] = Field(default_factory=list)
     workload_kinds: list[str] = Field(default_factory=list)
-    clusters: int | None = Field(default=None, ge=1, le=100_000)
+    clusters: StrictInt | None = Field(default=None, ge=1, le=100_000)
 
 
 class Requirements(_Model):
@@ -40,6 +43,22 @@ class Requirements(_Model):
     context: Context = Field(default_factory=Context)
     requirements: dict[str, Importance] = Field(default_factory=dict)
     notes: str | None = None
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _exactly_one(cls, value: object) -> object:
+        # `true` and `1.0` equal 1 in Python, but they are not the version this format names.
+        if type(value) is not int:
+            raise ValueError("version must be the integer 1")
+        return value
+
+    @field_validator("notes")
+    @classmethod
+    def _no_control_characters(cls, value: str | None) -> str | None:
+        # An escape sequence in notes would drive the reader's terminal: show it, do not send it.
+        if value is None:
+            return None
+        return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
 
 
 ExplanationKind = Literal["meets", "misses", "penalty", "bonus", "note"]

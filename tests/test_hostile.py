@@ -433,3 +433,17 @@ def test_broken_dir_via_subprocess(kind: str, tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "1000"})
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert str(named) in done.stdout
+
+
+def test_lenient_values_are_refused_and_control_characters_in_notes_are_shown_not_sent(tmp_path: Path) -> None:
+    from recommender import InputError, Requirements, load_requirements
+
+    for content in ("version: true\nrequirements: {canary: must}\n",
+                    "version: 1.0\nrequirements: {canary: must}\n",
+                    "requirements: {canary: must}\ncontext: {clusters: true}\n"):
+        path = tmp_path / "reqs.yaml"
+        path.write_text(content)
+        with pytest.raises(InputError):
+            load_requirements(path)
+    req = Requirements(requirements={"canary": "must"}, notes="a\x1b[31mred\x07\nnext")  # type: ignore[dict-item]
+    assert req.notes == "a\\x1b[31mred\\x07\nnext"
