@@ -69,17 +69,20 @@ def _make_action(rule_id: str, effect_types: list[str], derive_fields: dict[int,
         if evaluation is None:  # not ours: a stale session
             return
         try:
-            bindings = {alias: dict(getattr(c, alias)._d) for alias in aliases}
-            for index, etype in enumerate(effect_types):
-                if etype == "derive":
-                    fact = {k: _resolve(v, bindings) for k, v in derive_fields[index].items()}
-                    try:
-                        c.assert_fact(dict(fact))
-                    except MessageObservedException:
-                        continue  # derived facts form a set: the same conclusion twice is one
-                    fact.pop("sid", None)
-                    evaluation.derived.append(fact)
-                evaluation.firings.append(Firing(rule_id, index, bindings))
+            # Rules fire in batches (`cap`): one action call carries every match ready so far,
+            # which saves durable-rules' per-action round trip for each of them.
+            for frame in c.m:
+                bindings = {alias: dict(getattr(frame, alias)._d) for alias in aliases}
+                for index, etype in enumerate(effect_types):
+                    if etype == "derive":
+                        fact = {k: _resolve(v, bindings) for k, v in derive_fields[index].items()}
+                        try:
+                            c.assert_fact(dict(fact))
+                        except MessageObservedException:
+                            continue  # derived facts form a set: the same conclusion twice is one
+                        fact.pop("sid", None)
+                        evaluation.derived.append(fact)
+                    evaluation.firings.append(Firing(rule_id, index, bindings))
         except Exception as exc:
             evaluation.errors.append(f"rule {rule_id}: {type(exc).__name__}: {exc}")
 

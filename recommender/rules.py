@@ -51,6 +51,7 @@ EFFECT_FIELDS: dict[str, tuple[str, ...]] = {
 }
 # durable-rules' action context already has these attributes.
 RESERVED_ALIASES = {"s", "m", "host", "assert_fact", "retract_fact", "post", "get_facts", "delete_state"}
+BATCH = 100_000  # matches handed to one action call at most
 _OPS = {"gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte"}
 
 
@@ -467,7 +468,7 @@ def compile_stage(rules: tuple[Rule, ...], stage: int, fact_kinds: list[str]) ->
         for index, (alias, pattern) in enumerate(rule.patterns()):
             name = f"m_{index}$not" if alias == "none" else alias
             items.append({name: compile_pattern(pattern)})
-        definition[rule.id] = {"all": items}
+        definition[rule.id] = {"all": items, "cap": BATCH}
     # Every asserted fact must be matched by some rule, or durable-rules refuses it: give each kind
     # a sink that never completes.
     for kind in fact_kinds:

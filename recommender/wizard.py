@@ -78,77 +78,16 @@ FOLLOW_UPS: Final[tuple[FollowUp, ...]] = (
     FollowUp("already_using", after="environment"),
 )
 
-# Interface strings; the questions themselves come from the catalogue.
-UI: Final[Mapping[str, Mapping[str, str]]] = {
-    "en": {
-        "yes": "Yes", "no": "No", "back": "← Back", "skip": "skip / not sure", "dont_care": "don't care",
-        "must": "must — exclude tools without it", "high": "high", "medium": "medium", "nice": "nice to have",
-        "avoid": "avoid — tools that bring it lose points",
-        "how_important": "{title} — how important?",
-        "group": "{title}  ({index}/{count})",
-        "progress": "[{index}/{count} · {left} left]",
-        "select_hint": "(↑↓ and Enter; ← goes back)",
-        "multi_hint": "(Space toggles, Enter confirms, ← goes back)",
-        "integer_hint": "(a number; empty skips, < goes back)",
-        "integer_error": "Type a whole number from 1 to {max}, leave it empty, or type < to go back",
-        "review": "Review your answers: pick one to change, or show the recommendation",
-        "review_done": "✔ Show the recommendation",
-        "working": "Ranking the tools…",
-        "save_confirm": "Save these answers as a requirements file?",
-        "save_path": "Save the requirements to",
-        "export": "Export the report too?",
-        "export_none": "No",
-        "export_path": "Write the {fmt} report to",
-        "path_empty": "Give a file name",
-        "path_exists": "{path} exists; choose another name (or run with --force)",
-        "path_no_dir": "The folder {path} does not exist",
-        "saved": "Saved the answers to {path}. Run `recommender recommend {path}` for this report again.",
-        "exported": "Wrote the {fmt} report to {path}.",
-        "cancelled": "cancelled, nothing written",
-        "cancelled_after": "cancelled; already written: {paths}",
-        "not_tty": ("recommender wizard needs an interactive terminal. For files and pipes use batch mode: "
-                    "recommender recommend FILE (see README.md, 'Requirements file')."),
-        "none": "—",
-    },
-    "ko": {
-        "yes": "예", "no": "아니오", "back": "← 이전 질문", "skip": "건너뛰기 / 모름", "dont_care": "상관없음",
-        "must": "must — 없으면 제외", "high": "high — 높음", "medium": "medium — 보통", "nice": "nice — 있으면 좋음",
-        "avoid": "avoid — 가져오는 도구 감점",
-        "how_important": "{title} — 얼마나 중요한가요?",
-        "group": "{title}  ({index}/{count})",
-        "progress": "[{index}/{count} · 남은 질문 {left}개]",
-        "select_hint": "(↑↓와 Enter, ←는 이전 질문)",
-        "multi_hint": "(Space로 선택, Enter로 확정, ←는 이전 질문)",
-        "integer_hint": "(숫자, 비우면 건너뛰기, <는 이전 질문)",
-        "integer_error": "1부터 {max}까지의 정수를 입력하거나, 비워 두거나, <를 입력하세요",
-        "review": "답변 검토: 바꿀 항목을 고르거나 추천 결과를 보세요",
-        "review_done": "✔ 추천 결과 보기",
-        "working": "도구 순위를 계산하는 중…",
-        "save_confirm": "이 답변을 요구사항 파일로 저장할까요?",
-        "save_path": "요구사항 파일 경로",
-        "export": "리포트도 내보낼까요?",
-        "export_none": "아니오",
-        "export_path": "{fmt} 리포트 경로",
-        "path_empty": "파일 이름을 입력하세요",
-        "path_exists": "{path} 파일이 이미 있습니다. 다른 이름을 쓰거나 --force로 실행하세요",
-        "path_no_dir": "{path} 폴더가 없습니다",
-        "saved": "답변을 {path}에 저장했습니다. `recommender recommend {path}`로 같은 리포트를 다시 볼 수 있습니다.",
-        "exported": "{fmt} 리포트를 {path}에 썼습니다.",
-        "cancelled": "취소했습니다. 아무 파일도 쓰지 않았습니다 (cancelled, nothing written)",
-        "cancelled_after": "취소했습니다. 이미 쓴 파일: {paths}",
-        "not_tty": ("recommender wizard는 대화형 터미널이 필요합니다. 파일이나 파이프에는 batch 모드를 쓰세요: "
-                    "recommender recommend FILE (README.md의 'Requirements file' 참고)."),
-        "none": "—",
-    },
-}
 
 EXPORT_SUFFIX: Final[Mapping[str, str]] = {"table": "txt", "json": "json", "markdown": "md", "adr": "md",
                                            "html": "html"}
 
 
 def ui_text(key: str, lang: str, **values: object) -> str:
-    table = UI.get(lang, UI["en"])
-    return (table.get(key) or UI["en"][key]).format(**values)
+    """An interface string from recommender/strings.yaml (keys `wizard_*`)."""
+    from .strings import t
+
+    return t(f"wizard_{key}", lang, **values)
 
 
 # --------------------------------------------------------------------------------------------

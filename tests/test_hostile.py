@@ -321,7 +321,7 @@ KNOWLEDGE_BREAKS: dict[str, Callable[[Path], Path]] = {
     "invalid-date": lambda kb: (_edit(kb / "flux.yaml", "checked: 2026-11-26", "checked: 2026-13-45"),
                                 kb / "flux.yaml")[1],
 }
-KNOWLEDGE_BUGS: dict[str, str] = {}  # fixed since: kept as documentation below
+
 FIXED_KNOWLEDGE_BUGS = {"invalid-date": _SCALAR_BUG.format(exc="ValueError (month must be in 1..12)")
                   + " (here from a knowledge file, in recommend and kb lint)"}
 
@@ -357,7 +357,7 @@ _EFFECTS_BUG = ("rules.Rule.effects() unpacks each `then` item and builds Effect
                 "load_rules/check_rule call it unguarded, so {what} raises {exc}: traceback in recommend and kb lint")
 _UNCHECKED = ("check_rule does not check {what}; kb lint reports 0 errors and `recommend` crashes at ranking "
               "time with {exc} (traceback)")
-RULE_BUGS: dict[str, str] = {}  # all fixed since; the reasons below say what used to crash
+
 FIXED_RULE_BUGS = {
     "two-effects-in-one-item": _EFFECTS_BUG.format(what="a `then` item with two keys",
                                                    exc="ValueError (too many values to unpack)"),
@@ -383,42 +383,33 @@ def _check_dir_run(code: object, out: str, err: str, named: Path) -> None:
     assert str(named) in out + err
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(n, id=n, marks=pytest.mark.xfail(strict=True, reason=KNOWLEDGE_BUGS[n])) if n in KNOWLEDGE_BUGS
-    else pytest.param(n, id=n) for n in KNOWLEDGE_BREAKS])
+def _run_broken_dir(kind: str, breaks: dict[str, Callable[[Path], Path]], name: str, tmp_path: Path,
+                    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A broken --knowledge or --rules directory: exit 2 naming the file, in recommend and kb lint."""
+    monkeypatch.setenv("COLUMNS", "1000")  # kb lint prints through rich: no wrapped paths
+    directory = _copy(tmp_path, kind)
+    named = breaks[name](directory)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    code, out, err, _t = run_main(["recommend", str(EXAMPLE), f"--{kind}", str(directory), "--no-what-if",
+                                   "-o", "out.json"], capsys)
+    _check_dir_run(code, out, err, named)
+    assert list(work.iterdir()) == []
+    code, out, err, _t = run_main(["kb", "lint", f"--{kind}", str(directory)], capsys)
+    _check_dir_run(code, out, err, named)
+
+
+@pytest.mark.parametrize("name", list(KNOWLEDGE_BREAKS))
 def test_broken_knowledge_dir(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                               capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setenv("COLUMNS", "1000")  # kb lint prints through rich: no wrapped paths
-    kb = _copy(tmp_path, "knowledge")
-    named = KNOWLEDGE_BREAKS[name](kb)
-    work = tmp_path / "work"
-    work.mkdir()
-    monkeypatch.chdir(work)
-    code, out, err, _t = run_main(["recommend", str(EXAMPLE), "--knowledge", str(kb), "--no-what-if",
-                                   "-o", "out.json"], capsys)
-    _check_dir_run(code, out, err, named)
-    assert list(work.iterdir()) == []
-    code, out, err, _t = run_main(["kb", "lint", "--knowledge", str(kb)], capsys)
-    _check_dir_run(code, out, err, named)
+    _run_broken_dir("knowledge", KNOWLEDGE_BREAKS, name, tmp_path, monkeypatch, capsys)
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(n, id=n, marks=pytest.mark.xfail(strict=True, reason=RULE_BUGS[n])) if n in RULE_BUGS
-    else pytest.param(n, id=n) for n in RULE_BREAKS])
+@pytest.mark.parametrize("name", list(RULE_BREAKS))
 def test_broken_rules_dir(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                           capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setenv("COLUMNS", "1000")
-    rules = _copy(tmp_path, "rules")
-    named = RULE_BREAKS[name](rules)
-    work = tmp_path / "work"
-    work.mkdir()
-    monkeypatch.chdir(work)
-    code, out, err, _t = run_main(["recommend", str(EXAMPLE), "--rules", str(rules), "--no-what-if",
-                                   "-o", "out.json"], capsys)
-    _check_dir_run(code, out, err, named)
-    assert list(work.iterdir()) == []
-    code, out, err, _t = run_main(["kb", "lint", "--rules", str(rules)], capsys)
-    _check_dir_run(code, out, err, named)
+    _run_broken_dir("rules", RULE_BREAKS, name, tmp_path, monkeypatch, capsys)
 
 
 @pytest.mark.parametrize("kind", ["knowledge", "rules"])
