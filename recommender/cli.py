@@ -65,7 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     kb = sub.add_parser("kb", help="inspect and check the knowledge base")
     kb_sub = kb.add_subparsers(dest="kb_command", parser_class=_Parser, required=True)
-    _data_options(kb_sub.add_parser("list", help="list the tools and their project facts"))
+    listing = kb_sub.add_parser("list", help="list the tools and their project facts")
+    listing.add_argument("--lang", choices=["en", "ko"], help="language (default: from LANG, else en)")
+    _data_options(listing)
     show = kb_sub.add_parser("show", help="every capability claim of one tool, with evidence")
     show.add_argument("tool")
     show.add_argument("--lang", choices=["en", "ko"], help="language (default: from LANG, else en)")
@@ -216,15 +218,19 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
 
 def _progress(total: int) -> Callable[[], None]:
-    """A one-line progress counter on stderr (only when stderr is a terminal)."""
-    done = [0]
+    """A progress bar on stderr (only when stderr is a terminal), advanced once per file."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    bar = Progress(BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                   console=Console(stderr=True), transient=True)
+    task = bar.add_task("files", total=total)
+    bar.start()
 
     def step() -> None:
-        done[0] += 1
-        sys.stderr.write(f"\r{done[0]}/{total} files")
-        if done[0] == total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+        bar.advance(task)
+        if bar.finished:
+            bar.stop()
 
     return step
 
@@ -291,6 +297,7 @@ def cmd_kb(args: argparse.Namespace) -> int:
     from .catalogue import pick
     from .lint import lint
     from .resources import bundled_dir
+    from .strings import t
 
     lang = default_lang(getattr(args, "lang", None))
     console = Console(highlight=False)
@@ -306,13 +313,13 @@ def cmd_kb(args: argparse.Namespace) -> int:
         return EXIT_INPUT if errors else EXIT_OK
     kb = get_knowledge(args.knowledge)
     if args.kb_command == "list":
-        table = Table(title=f"Knowledge {kb.manifest.revision} (as of {kb.manifest.as_of})")
-        for column in ("Tool", "CNCF", "Status", "Latest release", "License", "Vendors"):
-            table.add_column(column)
-        for t in kb.tools:
-            p = t.project
+        table = Table(title=t("kb_title", lang, revision=kb.manifest.revision, as_of=kb.manifest.as_of))
+        for column in ("tool", "kb_cncf", "kb_status", "kb_release", "kb_license", "kb_vendors"):
+            table.add_column(t(column, lang), overflow="fold")
+        for entry in kb.tools:
+            p = entry.project
             release = f"{p.latest_release.version} ({p.latest_release.date})" if p.latest_release else "?"
-            table.add_row(escape(t.name), p.cncf.maturity, p.status, escape(release), escape(p.license),
+            table.add_row(escape(entry.name), p.cncf.maturity, p.status, escape(release), escape(p.license),
                           escape(", ".join(p.vendors)))
         console.print(table)
         return EXIT_OK
@@ -329,8 +336,8 @@ def cmd_kb(args: argparse.Namespace) -> int:
     for note in p.notes:
         console.print(f"  · {escape(pick(note, lang))}")
     table = Table(show_lines=False)
-    for column in ("Capability", "Level", "Component", "Note", "Evidence"):
-        table.add_column(column, overflow="fold")
+    for column in ("kb_capability", "kb_level", "component", "kb_note", "kb_evidence"):
+        table.add_column(t(column, lang), overflow="fold")
     for cap_id in kb.catalogue.ids:
         c = tool.capabilities[cap_id]
         flags = "" if c.maturity == "ga" else f" ({c.maturity})"

@@ -124,7 +124,7 @@ def test_threads_see_only_their_own_recommendation() -> None:
 
     def worker(offset: int) -> None:
         try:
-            for i in range(200):
+            for i in range(500):
                 index = (i + offset) % len(cases)
                 if recommend(cases[index], what_if=False).model_dump_json() != expected[index]:
                     mismatches.append(index)
