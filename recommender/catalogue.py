@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from pydantic import BaseModel, ConfigDict, Field
 
 Text = dict[str, str]  # language code -> text; "en" is always present
@@ -48,12 +50,13 @@ class Catalogue(_Strict):
     contexts: dict[str, ContextDef]
 
     def requirement(self, req_id: str) -> RequirementDef:
-        for r in self.requirements:
-            if r.id == req_id:
-                return r
-        raise KeyError(req_id)
+        return self._requirements[req_id]
 
-    @property
+    @cached_property
+    def _requirements(self) -> dict[str, RequirementDef]:
+        return {r.id: r for r in self.requirements}
+
+    @cached_property
     def ids(self) -> list[str]:
         return [r.id for r in self.requirements]
 

@@ -24,6 +24,8 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_INPUT)
 
 
+# The same list as recommender.render.FORMATS (a test keeps them equal), without importing the
+# renderers just to build --help.
 FORMATS = ("table", "json", "markdown", "adr", "html", "svg")
 
 

@@ -161,7 +161,3 @@ def evaluate(rules: RuleBase, facts: list[dict[str, Any]]) -> tuple[list[Firing]
             del _RUNTIME.live[sid]
         return evaluation.firings, evaluation.derived
 
-
-def thread_count_hint() -> int:
-    """Threads alive in the process (the engine must not add any)."""
-    return threading.active_count()

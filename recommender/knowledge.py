@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -144,10 +145,11 @@ class Tool(_Strict):
     platforms: list[Platform] = Field(default_factory=list)
 
     def component(self, component_id: str) -> Component:
-        for c in self.components:
-            if c.id == component_id:
-                return c
-        raise KeyError(component_id)
+        return self._components[component_id]
+
+    @cached_property
+    def _components(self) -> dict[str, Component]:
+        return {c.id: c for c in self.components}
 
 
 class Manifest(_Strict):
@@ -167,10 +169,11 @@ class KnowledgeBase(_Strict):
     tools: tuple[Tool, ...]
 
     def tool(self, tool_id: str) -> Tool:
-        for t in self.tools:
-            if t.tool == tool_id:
-                return t
-        raise KeyError(tool_id)
+        return self._by_id[tool_id]
+
+    @cached_property
+    def _by_id(self) -> dict[str, Tool]:
+        return {t.tool: t for t in self.tools}
 
 
 def _cross_check(tools: list[Tool], catalogue: Catalogue, files: dict[str, str]) -> list[Problem]:

@@ -10,7 +10,6 @@ later).
 from __future__ import annotations
 
 import hashlib
-import json
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -475,6 +474,3 @@ def compile_stage(rules: tuple[Rule, ...], stage: int, fact_kinds: list[str]) ->
         definition[f"__sink.{kind}"] = {"all": [{"a": {"kind": kind}}, {"b": {"kind": "__never__"}}]}
     return definition
 
-
-def describe(definition: dict[str, Any]) -> str:
-    return json.dumps(definition, sort_keys=True)

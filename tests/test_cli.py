@@ -167,3 +167,9 @@ def test_problems_are_reported_in_korean_in_file_order(tmp_path: Path) -> None:
     english = subprocess.run([sys.executable, "-m", "recommender", "recommend", str(path)], capture_output=True,
                              text=True, timeout=120, env={**os.environ, "LANG": "C.UTF-8", "LC_ALL": ""})
     assert "unknown requirement id 'canery'" in english.stderr
+
+
+def test_cli_offers_exactly_the_formats_the_renderers_have() -> None:
+    from recommender import cli, render
+
+    assert cli.FORMATS == render.FORMATS
