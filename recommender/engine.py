@@ -147,8 +147,9 @@ def evaluate(rules: RuleBase, facts: list[dict[str, Any]]) -> tuple[list[Firing]
                 # Only the kinds this stage's rules match go in; the rest would cost time for nothing.
                 kinds = rules.stage_kinds(stage)
                 batch = [{**f, "sid": sid} for f in (*evaluation.derived, *facts) if f["kind"] in kinds]
-                if not batch:
-                    continue  # nothing this stage could match
+                present = {f["kind"] for f in batch}
+                if not any(needs <= present for needs in rules.stage_needs(stage)):
+                    continue  # every rule here lacks a fact kind it must match: none can fire
                 try:
                     state = host.assert_facts(name, batch)
                 finally:

@@ -175,6 +175,22 @@ class RuleBase(_Strict):
                     found.add(pattern["req"])
         return frozenset(found)
 
+    def stage_needs(self, stage: int) -> list[frozenset[str]]:
+        """Per rule of a stage, the fact kinds its positive patterns need (derived kinds excluded:
+        a rule can still fire on what the stage's own actions derive)."""
+        return self._stage_needs[stage]
+
+    @cached_property
+    def _stage_needs(self) -> dict[int, list[frozenset[str]]]:
+        out: dict[int, list[frozenset[str]]] = {}
+        for stage in self.stages:
+            derived_here = {str(e.fields.get("kind")) for r in self.rules if r.stage == stage
+                            for e in r.effects() if e.type == "derive"}
+            out[stage] = [frozenset(str(p.get("kind")) for alias, p in rule.patterns()
+                                    if alias != "none" and str(p.get("kind")) not in derived_here)
+                          for rule in self.rules if rule.stage == stage]
+        return out
+
     def stage_kinds(self, stage: int) -> frozenset[str]:
         """The fact kinds the rules of a stage match: only those are asserted into it."""
         return self._stage_kinds[stage]
