@@ -292,7 +292,9 @@ class Ranker:
                                  text=resolved.text, evidence=list(resolved.evidence))
                 parts[key] = part
             req = fields.get("requirement")
-            if req and req not in part.requirements:
+            # Governance (graduated-only, project health) is a property of the project, not a
+            # capability a component covers in the deployment.
+            if req and req not in part.requirements and fields.get("layer") != "governance":
                 part.requirements.append(str(req))
             if resolved.rule not in part.rules:
                 part.rules.append(resolved.rule)
