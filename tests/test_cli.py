@@ -173,3 +173,14 @@ def test_cli_offers_exactly_the_formats_the_renderers_have() -> None:
     from recommender import cli, render
 
     assert cli.FORMATS == render.FORMATS
+
+
+def test_korean_is_picked_up_from_the_locale() -> None:
+    example = str(EXAMPLES / "canary-on-istio.yaml")
+    env = {**os.environ, "LC_ALL": "", "LC_MESSAGES": "", "LANG": "ko_KR.UTF-8"}
+    done = subprocess.run([sys.executable, "-m", "recommender", "recommend", example, "--no-what-if"],
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0 and "순위" in done.stdout and "권장 스택" in done.stdout
+    english = subprocess.run([sys.executable, "-m", "recommender", "recommend", example, "--no-what-if",
+                              "--lang", "en"], capture_output=True, text=True, timeout=120, env=env)
+    assert "Ranking" in english.stdout and "순위" not in english.stdout
