@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="the full rule trace for one tool: what fired, on which facts, what nearly did")
     exp.add_argument("file", type=Path, help="a requirements YAML file")
     exp.add_argument("--tool", required=True, help="tool id, e.g. flux")
+    exp.add_argument("--lang", choices=["en", "ko"], help="language (default: from LANG, else en)")
     _data_options(exp)
 
     sub.add_parser("schema", help="print the JSON Schema of requirements files (for editor autocompletion)")
@@ -268,6 +269,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
     from .api import get_knowledge, get_rules, load_requirements
     from .errors import InputError, Problem
+    from .strings import t
     from .trace import trace
 
     kb = get_knowledge(args.knowledge)
@@ -275,18 +277,19 @@ def cmd_explain(args: argparse.Namespace) -> int:
     if args.tool not in {t.tool for t in kb.tools}:
         raise InputError([Problem("--tool", "", f"unknown tool {args.tool!r}",
                                   f"use one of: {', '.join(t.tool for t in kb.tools)}")])
-    report = trace(load_requirements(args.file, knowledge=kb), kb, rules, args.tool)
+    lang = default_lang(args.lang)
+    report = trace(load_requirements(args.file, knowledge=kb), kb, rules, args.tool, lang)
     console = Console(highlight=False)
-    console.print(f"[bold]Rules that fired for {escape(args.tool)}[/] ({len(report.fired)})")
+    console.print(f"[bold]{escape(t('explain_fired', lang, tool=args.tool))}[/] ({len(report.fired)})")
     for item in report.fired:
         console.print(f"  [cyan]{escape(item.rule)}[/] — {escape(item.description)}")
         for alias, fact in item.bindings.items():
             shown = ", ".join(f"{k}={v}" for k, v in fact.items() if k not in ("sid", "ev"))
             console.print(f"      {escape(alias)}: {escape(shown)}")
-    console.print(f"[bold]Rules that came close but did not fire for {escape(args.tool)}[/] ({len(report.near)})")
+    console.print(f"[bold]{escape(t('explain_near', lang, tool=args.tool))}[/] ({len(report.near)})")
     for near in report.near:
         console.print(f"  [yellow]{escape(near.rule)}[/] — {escape(near.description)}")
-        console.print(f"      unmatched: {escape('; '.join(near.unmatched))}")
+        console.print(f"      {escape(t('explain_unmatched', lang))}: {escape('; '.join(near.unmatched))}")
     return EXIT_OK
 
 

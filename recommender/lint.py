@@ -74,6 +74,7 @@ def missing_translations(kb: KnowledgeBase, rule_base: RuleBase | None) -> list[
             check(f"{tool.tool}: platform {entry.platform}", entry.note)
     if rule_base is not None:
         for rule in rule_base.rules:
+            check(f"rule {rule.id} description", rule.description)
             for n, effect in enumerate(rule.effects()):
                 if effect.type != "derive":
                     check(f"rule {rule.id} effect {n + 1} ({effect.type}) text", effect.text)

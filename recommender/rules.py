@@ -12,9 +12,9 @@ from __future__ import annotations
 import hashlib
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from .catalogue import Catalogue, Text
 from .errors import InputError, Problem
@@ -67,7 +67,7 @@ class Effect(_Strict):
 
 class Rule(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_.-]*$")
-    description: str
+    description: Annotated[Text, BeforeValidator(lambda v: {"en": v} if isinstance(v, str) else v)]
     stage: int = Field(default=1, ge=1, le=9)
     when: list[dict[str, dict[str, Any]]] = Field(min_length=1)
     then: list[dict[str, Any]] = Field(min_length=1)

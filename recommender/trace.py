@@ -8,6 +8,7 @@ import operator
 from dataclasses import dataclass
 from typing import Any
 
+from .catalogue import pick
 from .engine import evaluate
 from .facts import build_facts
 from .knowledge import KnowledgeBase
@@ -63,7 +64,7 @@ def _check(op: str, value: Any, operand: Any) -> bool:
     return bool(compare(value, operand))
 
 
-def trace(requirements: Requirements, kb: KnowledgeBase, rules: RuleBase, tool: str) -> Trace:
+def trace(requirements: Requirements, kb: KnowledgeBase, rules: RuleBase, tool: str, lang: str = "en") -> Trace:
     facts, _ = build_facts(requirements, kb, rules)
     firings, derived = evaluate(rules, facts)
     fired: list[Fired] = []
@@ -77,7 +78,7 @@ def trace(requirements: Requirements, kb: KnowledgeBase, rules: RuleBase, tool: 
         if key in seen:
             continue
         seen.add(key)
-        fired.append(Fired(firing.rule, rules.rule(firing.rule).description, firing.bindings))
+        fired.append(Fired(firing.rule, pick(rules.rule(firing.rule).description, lang), firing.bindings))
     everything = [*facts, *derived]
     near: list[Near] = []
     for rule in rules.rules:
@@ -95,5 +96,5 @@ def trace(requirements: Requirements, kb: KnowledgeBase, rules: RuleBase, tool: 
             if not candidates:
                 unmatched.append(f"{alias}: " + ", ".join(f"{k}={v}" for k, v in pattern.items()))
         if unmatched and len(unmatched) <= max(1, positive // 2):
-            near.append(Near(rule.id, rule.description, unmatched))
+            near.append(Near(rule.id, pick(rule.description, lang), unmatched))
     return Trace(fired, near)
