@@ -103,8 +103,11 @@ class Ranker:
             fields = self.fields(firing)
         if not self.texts:
             return _Resolved(firing.rule, effect, fields, "", [])
-        values: dict[str, Any] = {alias: SimpleNamespace(**fact, note=self._fact_note(fact))
+        notes = {alias: self._fact_note(fact) for alias, fact in firing.bindings.items()}
+        values: dict[str, Any] = {alias: SimpleNamespace(**fact, note=notes[alias])
                                   for alias, fact in firing.bindings.items()}
+        # `{note}` alone is the note of the first capability the rule matched.
+        values["note"] = next((notes[a] for a, f in firing.bindings.items() if f.get("kind") == "cap"), "")
         tool = str(fields.get("tool", ""))
         owner = str(fields.get("owner") or tool)
         values["tool"] = self.name_of(tool)
@@ -121,8 +124,6 @@ class Ranker:
             if "level" in fact:
                 values.setdefault("level", pick(self.messages.level_names.get(fact["level"], {}), self.lang)
                                   or fact["level"])
-            if "note" not in values and fact.get("kind") == "cap":
-                values["note"] = self._claim_note(fact)
         text = fill(pick(effect.text, self.lang), values).strip() if effect.text else ""
         urls: list[str] = []
         for alias in effect.evidence:
