@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import EngineError
-from .rules import RuleBase, compile_stage
+from .rules import START_KIND, START_RULE, RuleBase, compile_stage
 
 
 @dataclass(frozen=True)
@@ -123,9 +123,14 @@ def _register(rules: RuleBase) -> None:
         for name, body in definition.items():
             if name.startswith("__sink."):
                 body["run"] = _never
+        definition[START_RULE]["run"] = _started
         # Host deletes `run` from the dict it is given.
         host.register_rulesets({_stage_name(rules, stage): copy.copy(definition)})
     _RUNTIME.registered.add(_stage_name(rules, rules.stages[0]))
+
+
+def _started(c: Any) -> None:
+    """Runs once per session so durable-rules initialises its action context (see rules.py)."""
 
 
 def _never(c: Any) -> None:  # pragma: no cover - sinks never complete
@@ -150,6 +155,7 @@ def evaluate(rules: RuleBase, facts: list[dict[str, Any]]) -> tuple[list[Firing]
                 present = {f["kind"] for f in batch}
                 if not any(needs <= present for needs in rules.stage_needs(stage)):
                     continue  # every rule here lacks a fact kind it must match: none can fire
+                batch.insert(0, {"kind": START_KIND, "sid": sid})
                 try:
                     state = host.assert_facts(name, batch)
                 finally:

@@ -51,6 +51,7 @@ EFFECT_FIELDS: dict[str, tuple[str, ...]] = {
 # durable-rules' action context already has these attributes.
 RESERVED_ALIASES = {"s", "m", "host", "assert_fact", "retract_fact", "post", "get_facts", "delete_state"}
 BATCH = 100_000  # matches handed to one action call at most
+START_RULE, START_KIND = "__start", "__start"
 _OPS = {"gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte"}
 
 
@@ -484,6 +485,10 @@ def compile_stage(rules: tuple[Rule, ...], stage: int, fact_kinds: list[str]) ->
             name = f"m_{index}$not" if alias == "none" else alias
             items.append({name: compile_pattern(pattern)})
         definition[rule.id] = {"all": items, "cap": BATCH}
+    # durable-rules leaves a session's action context uninitialised until an action runs, and
+    # deleting a session in which none ran frees garbage pointers (seen under valgrind). One rule
+    # that always fires, on a marker fact asserted first in every batch, makes every session safe.
+    definition[START_RULE] = {"all": [{"a": {"kind": START_KIND}}]}
     # Every asserted fact must be matched by some rule, or durable-rules refuses it: give each kind
     # a sink that never completes.
     for kind in fact_kinds:
