@@ -171,8 +171,12 @@ class Ranker:
             if etype == "derive" or (not self.texts and etype in ("stack", "miss", "note")):
                 continue
             fields = self.fields(firing)
-            key = (firing.rule, etype, repr(sorted(fields.items())))
-            if key in seen:  # the same conclusion reached through two chains counts once
+            # One conclusion reached from facts that differ only in where they are documented (a
+            # pairing recorded in both tools' files) counts once; two gaps (two workload kinds, two
+            # routers) are two conclusions even when the effect's fields agree.
+            key = (firing.rule, f"{firing.effect}", repr(sorted((a, sorted((k, v) for k, v in f.items() if k != "ev"))
+                                                               for a, f in firing.bindings.items())))
+            if key in seen:
                 continue
             seen.add(key)
             resolved = self.resolve(firing, fields)
@@ -263,6 +267,9 @@ class Ranker:
             line.points = round(line.points - cut, 2)
             excess = round(excess - cut, 2)
             total -= cut
+        # Most decisive first: gains by points, then the lines worth nothing, then the losses.
+        explanations.sort(key=lambda e: (0 if e.points > 0 else 2 if e.points < 0 else 1,
+                                         -abs(e.points), e.requirement or "", e.rule))
         lifted = {(c.requirement) for c in tally.covers}
         standing = [e for e in tally.exclusions if e.requirement not in lifted]
         failed = {e.requirement for e in standing}
