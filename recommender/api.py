@@ -15,7 +15,7 @@ from .catalogue import Catalogue
 from .diskcache import cached
 from .engine import evaluate
 from .errors import InputError, Problem
-from .explain import add_why_not, confidence, decisive, sensitivity
+from .explain import add_why_not, confidence, decisive, relax_options, sensitivity
 from .facts import build_facts
 from .knowledge import KnowledgeBase, load_knowledge
 from .models import Context, Recommendation, Requirements
@@ -215,6 +215,12 @@ def recommend(requirements: Requirements | dict[str, object], *,
         rec.order_reason = rec.decisive.text
     if what_if:
         rec.sensitivity = sensitivity(requirements, rec, ranker, lambda r: _top_of(r, kb, rule_base))
+        if rec.no_fit is not None and rec.sensitivity.relaxations_for_fit:
+            # The re-runs know what a relaxation really gives (a stack may then lead); say that,
+            # rather than the estimate from the exclusions alone.
+            rec.no_fit.relaxations = rec.sensitivity.relaxations_for_fit
+            rec.no_fit.text = ranker.message("no_fit", options=relax_options(
+                ranker, rec.sensitivity.relaxations_for_fit, rec.sensitivity.leaders_after_relaxing))
     rec.confidence = confidence(rec, ranker, today)
     return rec
 

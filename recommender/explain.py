@@ -124,25 +124,35 @@ def sensitivity(requirements: Requirements, rec: Recommendation, ranker: Ranker,
             changes.append(WhatIf(requirement=req_id, importance_from=importance, importance_to=target,
                                   new_top=new_top, text=_what_if_text(ranker, req_id, importance, target, new_top)))
     relaxations: list[list[str]] = []
+    leaders: list[str] = []
     if current is None:
         musts = sorted(r for r, i in requirements.requirements.items() if i == "must")
         for size in range(1, min(3, len(musts)) + 1):
             for subset in itertools.combinations(musts, size):
                 variant = {**requirements.requirements, **{m: "high" for m in subset}}
                 runs += 1
-                if top_of(requirements.model_copy(update={"requirements": variant})) is not None:
+                leader = top_of(requirements.model_copy(update={"requirements": variant}))
+                if leader is not None:
                     relaxations.append(list(subset))
+                    leaders.append(leader)
             if relaxations:
                 break
     robust = not changes
     if current is None:
-        text = ranker.message("what_if_no_fit", options="; ".join(
-            " + ".join(ranker.req_title(m) for m in subset) for subset in relaxations) or "-")
+        text = ranker.message("what_if_no_fit", options=relax_options(ranker, relaxations, leaders))
     elif robust:
         text = ranker.message("what_if_robust", runs=runs, top=ranker.name_of(current))
     else:
         text = ranker.message("what_if_fragile", count=len(changes), runs=runs, top=ranker.name_of(current))
-    return Sensitivity(robust=robust, changes=changes, runs=runs, relaxations_for_fit=relaxations, text=text)
+    return Sensitivity(robust=robust, changes=changes, runs=runs, relaxations_for_fit=relaxations,
+                       leaders_after_relaxing=leaders, text=text)
+
+
+def relax_options(ranker: Ranker, relaxations: list[list[str]], leaders: list[str]) -> str:
+    """'relax A + B (then X leads); relax C (then Y leads)', from re-runs of the engine."""
+    return "; ".join(ranker.message("relax_option", musts=" + ".join(ranker.req_title(m) for m in subset),
+                                    tool=ranker.name_of(leader))
+                     for subset, leader in zip(relaxations, leaders, strict=True)) or "-"
 
 
 def _what_if_text(ranker: Ranker, req_id: str, old: str, new: str, new_top: str | None) -> str:

@@ -180,6 +180,7 @@ class Sensitivity(_Model):
     changes: list[WhatIf]
     runs: int
     relaxations_for_fit: list[list[str]] = Field(default_factory=list)
+    leaders_after_relaxing: list[str] = Field(default_factory=list)  # the top pick after each relaxation
     text: str
 
 

@@ -323,7 +323,7 @@ class Ranker:
             if alone_a and alone_b and not together:
                 conflicts.append([a, b])
         options = "; ".join(
-            self.message("relax_option", musts=", ".join(self.req_title(m) for m in relax),
+            self.message("relax_option_estimate", musts=", ".join(self.req_title(m) for m in relax),
                          tool=", ".join(self.name_of(t) for t, f in failing.items() if tuple(f) == relax))
             for relax in relaxations)
         return NoFit(text=self.message("no_fit", options=options), failing=failing,

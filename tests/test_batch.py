@@ -43,7 +43,8 @@ def test_json_contract_shape() -> None:
                                             "evidence"}
     assert set(data["stack"][0]) == {"tool", "component", "name", "layer", "layer_title", "requirements", "rules",
                                      "text", "evidence"}
-    assert set(data["sensitivity"]) == {"robust", "changes", "runs", "relaxations_for_fit", "text"}
+    assert set(data["sensitivity"]) == {"robust", "changes", "runs", "relaxations_for_fit",
+                                       "leaders_after_relaxing", "text"}
     assert set(data["confidence"]) == {"level", "margin", "stated", "flagged_claims", "knowledge_age_days", "stale",
                                        "reasons"}
     assert set(data["input"]) == {"version", "context", "requirements", "notes"}

@@ -28,6 +28,7 @@ COVERAGE_CASES: list[tuple[dict[str, str], dict[str, object]]] = [
     ({"gitops_sync": "must", "in_place_update": "must", "image_update_automation": "high", "sso": "high",
       "multi_stage_promotion": "high", "web_ui": "must"}, {}),
     ({"slo_quality_gates": "must", "dora_observability": "high", "active_project_health": "must"}, {}),
+    ({"cncf_graduated_only": "high", "in_place_update": "must", "gitops_sync": "must"}, {}),
     ({"gitops_sync": "must", "web_ui": "high", "stateful_progressive_delivery": "medium"}, {"platform": "openshift"}),
 ]
 
