@@ -11,6 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from .catalogue import Catalogue
 from .diskcache import cached
 from .engine import evaluate
@@ -22,6 +24,7 @@ from .models import Context, Recommendation, Requirements
 from .ranking import Ranker
 from .resources import bundled_dir
 from .rules import RuleBase, load_rules
+from .strings import LANGS
 from .validation import validate
 from .yamlio import load_yaml
 
@@ -133,6 +136,14 @@ def _shown(value: object, limit: int = 40) -> str:
     return text if len(text) <= limit else f"{text[:limit - 3]}..."
 
 
+def check_something_stated(requirements: Requirements, file: str) -> list[Problem]:
+    """A ranking needs at least one requirement to want: without one every score is 0."""
+    if any(i != "avoid" for i in requirements.requirements.values()):
+        return []
+    return [Problem(file, "requirements", "no requirement is stated as must, high, medium or nice",
+                    "add at least one requirement the team wants, e.g. `gitops_sync: high`")]
+
+
 def load_requirements(path: Path | str, *, knowledge: KnowledgeBase | Path | str | None = None) -> Requirements:
     """Read and validate a requirements YAML file; every problem is reported at once."""
     path = Path(path)
@@ -173,6 +184,7 @@ def load_requirements(path: Path | str, *, knowledge: KnowledgeBase | Path | str
         problems += [p for p in exc.problems if "Extra inputs" not in p.message or not p.where.startswith("line")
                      or "." in p.where.split(", ", 1)[-1]]
         raise InputError(_by_line(problems)) from None
+    problems += check_something_stated(requirements, file)
     if problems:
         raise InputError(_by_line(problems))
     return requirements
@@ -198,11 +210,18 @@ def recommend(requirements: Requirements | dict[str, object], *,
     requirement one step lower and higher to report what would change the top pick. `today`
     dates the staleness check (default: the current date). Deterministic and thread-safe.
     """
+    if lang not in LANGS:
+        raise InputError([Problem("<recommend>", "lang", f"unsupported language {lang!r}",
+                                  f"use one of: {', '.join(LANGS)}")])
     if not isinstance(requirements, Requirements):
-        requirements = Requirements.model_validate(requirements)
+        try:
+            requirements = Requirements.model_validate(requirements)
+        except ValidationError as exc:
+            raise InputError([Problem("<requirements>", ".".join(str(p) for p in e["loc"]), e["msg"])
+                              for e in exc.errors()]) from None
     kb = get_knowledge(knowledge)
     rule_base = get_rules(rules, knowledge)
-    problems = check_vocabulary(requirements, kb.catalogue)
+    problems = check_vocabulary(requirements, kb.catalogue) + check_something_stated(requirements, "<requirements>")
     if problems:
         raise InputError(problems)
     facts, evidence = build_facts(requirements, kb, rule_base)

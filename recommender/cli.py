@@ -53,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("explain",
                          help="the full rule trace for one tool: what fired, on which facts, what nearly did")
     exp.add_argument("file", type=Path, help="a requirements YAML file")
-    exp.add_argument("--tool", required=True, help="tool id, e.g. flux")
+    exp.add_argument("--tool", required=True, type=str.lower, help="tool id, e.g. flux")
+    exp.add_argument("--width", type=int, default=None, help="output width (default: the terminal's)")
     exp.add_argument("--lang", choices=["en", "ko"], help="language (default: from LANG, else en)")
     _data_options(exp)
 
@@ -72,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--lang", choices=["en", "ko"], help="language (default: from LANG, else en)")
     _data_options(listing)
     show = kb_sub.add_parser("show", help="every capability claim of one tool, with evidence")
-    show.add_argument("tool")
+    show.add_argument("tool", type=str.lower)
     show.add_argument("--lang", choices=["en", "ko"], help="language (default: from LANG, else en)")
     _data_options(show)
     _data_options(kb_sub.add_parser("lint", help="check knowledge and rules; exit 2 on errors"))
@@ -96,6 +97,10 @@ def write_atomic(path: Path, text: str, *, force: bool) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        # mkstemp creates the file owner-only; a report is an ordinary file, readable as the umask says.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -141,19 +146,28 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     inputs = expand_inputs(args.files)
     many = len(inputs) > 1
     out_dir: Path | None = None
-    if many and args.output is not None:
-        out_dir = args.output
-        if out_dir.exists() and not out_dir.is_dir():
-            from .errors import Problem
+    # Several inputs as JSON into one .json file: one document with every result and a summary.
+    one_json_file = many and args.format == "json" and args.output is not None and (
+        args.output.suffix == ".json" or args.output.is_file())
+    if many and args.output is not None and not one_json_file:
+        from .errors import Problem
 
-            raise InputError([Problem(str(out_dir), "", "is a file, but several inputs need a directory",
-                                      "give -o a directory (it is created if missing)")])
+        out_dir = args.output
+        if (out_dir.exists() and not out_dir.is_dir()) or (not out_dir.exists() and out_dir.suffix):
+            raise InputError([Problem(str(out_dir), "", "several inputs need a directory for -o, not a file",
+                                      "give -o a directory (a new one is created)")])
+        targets = [out_dir / f"{p.stem}.{EXTENSIONS[args.format]}" for p in inputs]
+        existing = [t for t in targets if t.exists()]
+        if existing and not args.force:
+            raise InputError([Problem(str(t), "", "already exists", "pass --force to overwrite it")
+                              for t in existing])
         out_dir.mkdir(parents=True, exist_ok=True)
     to_terminal = args.output is None and sys.stdout.isatty()
     width = args.width or (None if to_terminal else 100)
     written: list[str] = []
     failed: list[str] = []
-    summary: list[tuple[str, str, str]] = []  # file, top or "no fit" or "error", score
+    summary: list[tuple[str, str, str]] = []  # file, top or "no fit" or "error", score (display)
+    json_summary: list[dict[str, object]] = []  # the same for machines: ids, numbers, problems
     documents: list[str] = []
     json_results: list[dict[str, object]] = []
     no_fit = False
@@ -171,12 +185,17 @@ def cmd_recommend(args: argparse.Namespace) -> int:
                                  f"{exc.render(lang)}\n")
                 failed.append(str(path))
                 summary.append((str(path), "error", ""))
+                json_summary.append({"file": str(path), "top": None, "score": None, "no_fit": None,
+                                     "problems": [str(p) for p in exc.problems]})
                 pending.remove(path)
                 continue
             no_fit = no_fit or rec.no_fit is not None
             top = rec.top
             summary.append((str(path), top.name if top else "no fit", f"{top.score:.1f}" if top else ""))
-            if args.format == "json" and many and out_dir is None:
+            json_summary.append({"file": str(path), "top": top.tool if top else None,
+                                 "score": top.score if top else None, "no_fit": rec.no_fit is not None,
+                                 "problems": []})
+            if args.format == "json" and many and out_dir is None:  # stdout or one .json file
                 from .render.jsonout import envelope
 
                 json_results.append(envelope(rec, str(path)))
@@ -206,11 +225,12 @@ def cmd_recommend(args: argparse.Namespace) -> int:
         from .render.jsonout import SCHEMA_VERSION
 
         documents.append(json.dumps({"schema_version": SCHEMA_VERSION, "results": json_results,
-                                     "summary": [{"file": f, "top": t, "score": s} for f, t, s in summary]},
+                                     "summary": json_summary},
                                     indent=2, ensure_ascii=False) + "\n")
     text = "".join(documents)
-    if args.output is not None and out_dir is None and not failed:
-        write_atomic(args.output, text, force=args.force)
+    if args.output is not None and out_dir is None:
+        if not failed:  # one output file holds all or nothing
+            write_atomic(args.output, text, force=args.force)
     elif text:
         sys.stdout.write(text)
     if many and args.format != "json":
@@ -279,7 +299,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
                                   f"use one of: {', '.join(t.tool for t in kb.tools)}")])
     lang = default_lang(args.lang)
     report = trace(load_requirements(args.file, knowledge=kb), kb, rules, args.tool, lang)
-    console = Console(highlight=False)
+    console = Console(highlight=False, width=args.width)
     console.print(f"[bold]{escape(t('explain_fired', lang, tool=args.tool))}[/] ({len(report.fired)})")
     for item in report.fired:
         console.print(f"  [cyan]{escape(item.rule)}[/] — {escape(item.description)}")

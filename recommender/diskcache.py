@@ -14,6 +14,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+import time
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -53,15 +54,18 @@ def cached(model: type[M], key: str, build: Callable[[], M]) -> M:
     if directory is None:
         return build()
     path = directory / f"{key}-{__version__}-{_code_digest()}.pickle"
-    try:
-        loaded = pickle.loads(path.read_bytes())
-        if isinstance(loaded, model):
-            return loaded
-    except Exception:
-        pass
+    if _trusted(directory):
+        try:
+            loaded = pickle.loads(path.read_bytes())
+            if isinstance(loaded, model):
+                return loaded
+        except Exception:  # any unreadable or foreign entry is rebuilt
+            pass
     value = build()
     with contextlib.suppress(OSError):
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _trusted(directory):
+            return value
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".pickle")
         try:
             with os.fdopen(fd, "wb") as handle:
@@ -70,4 +74,25 @@ def cached(model: type[M], key: str, build: Callable[[], M]) -> M:
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+        _prune(directory, key, path)
     return value
+
+
+def _trusted(directory: Path) -> bool:
+    """Only a directory this user owns and nobody else can write to is used: a pickle runs code."""
+    try:
+        st = directory.stat()
+    except OSError:
+        return False
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022
+
+
+def _prune(directory: Path, key: str, keep: Path, max_age_days: int = 30) -> None:
+    """Drop this key's entries for other versions or code, and any entry unused for a month."""
+    now = time.time()
+    for entry in directory.glob("*.pickle"):
+        if entry == keep:
+            continue
+        with contextlib.suppress(OSError):
+            if entry.name.startswith(f"{key}-") or now - entry.stat().st_atime > max_age_days * 86400:
+                entry.unlink()

@@ -126,6 +126,12 @@ class ToolResult(_Model):
     musts_total: int = 0
     why_not: list[WhyNot] = Field(default_factory=list)
 
+    @property
+    def risks_beyond_lines(self) -> list[Risk]:
+        """Risks not already shown as a penalty line with the same rule and text."""
+        shown = {(e.rule, e.text) for e in self.explanations}
+        return [r for r in self.risks if (r.rule, r.text) not in shown]
+
 
 class StackPart(_Model):
     """One piece of the suggested deployment and the layer it covers."""

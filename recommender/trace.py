@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .catalogue import pick
-from .engine import evaluate
+from .engine import Firing, evaluate
 from .facts import build_facts
 from .knowledge import KnowledgeBase
 from .models import Requirements
@@ -36,8 +36,13 @@ class Trace:
     near: list[Near]
 
 
-def _about(bindings: dict[str, dict[str, Any]], tool: str) -> bool:
-    return any(fact.get("tool") == tool for fact in bindings.values())
+def _about(rules: RuleBase, firing: Firing, tool: str) -> bool:
+    """A firing concerns the tool its effect names; one without a tool, any tool it matched."""
+    named = rules.effects_by_rule[firing.rule][firing.effect].fields.get("tool")
+    if isinstance(named, str) and named.startswith("$"):
+        alias, _, field = named[1:].partition(".")
+        return bool(firing.bindings.get(alias, {}).get(field) == tool)
+    return any(fact.get("tool") == tool for fact in firing.bindings.values())
 
 
 def _matches(value: Any, condition: Any) -> bool:
@@ -71,7 +76,7 @@ def trace(requirements: Requirements, kb: KnowledgeBase, rules: RuleBase, tool: 
     seen: set[str] = set()
     fired_ids: set[str] = set()
     for firing in firings:
-        if not _about(firing.bindings, tool):
+        if not _about(rules, firing, tool):
             continue
         fired_ids.add(firing.rule)
         key = f"{firing.rule}{sorted((a, sorted(f.items())) for a, f in firing.bindings.items())}"

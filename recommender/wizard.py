@@ -510,7 +510,12 @@ def interview(flow: Flow, ui: TerminalUI) -> Requirements:
         if question is None:
             picked = ui.review()
             if picked is None:
-                return flow.requirements()
+                requirements = flow.requirements()
+                if any(i != "avoid" for i in requirements.requirements.values()):
+                    return requirements
+                # Nothing wanted means nothing to rank: say so and stay on the review screen.
+                ui.console.print(f"[yellow]{ui.t('nothing_stated')}[/]")
+                continue
             if picked is Nav.BACK:
                 flow.back()
             else:

@@ -184,3 +184,43 @@ def test_korean_is_picked_up_from_the_locale() -> None:
     english = subprocess.run([sys.executable, "-m", "recommender", "recommend", example, "--no-what-if",
                               "--lang", "en"], capture_output=True, text=True, timeout=120, env=env)
     assert "Ranking" in english.stdout and "순위" not in english.stdout
+
+
+def test_a_file_that_wants_nothing_is_refused(tmp_path: Path) -> None:
+    for content in ("requirements: {}\n", "requirements: {web_ui: avoid}\n"):
+        path = tmp_path / "reqs.yaml"
+        path.write_text(content)
+        done = cli("recommend", str(path))
+        assert done.returncode == 2 and "no requirement is stated" in done.stderr
+
+
+def test_several_inputs_to_one_json_file_or_to_a_directory(tmp_path: Path) -> None:
+    files = [str(EXAMPLES / "canary-on-istio.yaml"), str(EXAMPLES / "ml-batch-team.yaml")]
+    combined = tmp_path / "all.json"
+    assert main(["recommend", *files, "--format", "json", "-o", str(combined), "--no-what-if"]) == 0
+    data = json.loads(combined.read_text())
+    assert [s["top"] for s in data["summary"]] == ["argo", "argo"]
+    assert all(isinstance(s["score"], float) for s in data["summary"])
+    # A file name where a directory is needed is refused, not turned into a directory.
+    assert main(["recommend", *files, "--format", "markdown", "-o", str(tmp_path / "x.md")]) == 2
+    assert not (tmp_path / "x.md").exists()
+
+
+def test_reports_are_written_with_ordinary_permissions(tmp_path: Path) -> None:
+    out = tmp_path / "decision.md"
+    previous = os.umask(0o022)
+    try:
+        assert main(["recommend", str(EXAMPLES / "canary-on-istio.yaml"), "--format", "adr", "-o", str(out),
+                     "--no-what-if"]) == 0
+    finally:
+        os.umask(previous)
+    assert out.stat().st_mode & 0o777 == 0o644
+
+
+def test_library_refuses_an_unknown_language_and_reports_bad_values_as_input_errors() -> None:
+    from recommender import InputError, Requirements, recommend
+
+    with pytest.raises(InputError, match="unsupported language"):
+        recommend(Requirements(requirements={"canary": "must"}), lang="fr")  # type: ignore[dict-item]
+    with pytest.raises(InputError, match=r"requirements\.canary"):
+        recommend({"requirements": {"canary": "sometimes"}})

@@ -193,3 +193,20 @@ def test_no_memory_errors_inside_the_rule_engine(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     # CPython itself trips a few known valgrind warnings; none may come from the rule engine.
     assert "durable_rules_engine" not in done.stderr, done.stderr[-4000:]
+
+
+def test_disk_cache_ignores_a_directory_others_can_write(tmp_path: Path, monkeypatch: Any) -> None:
+    import pickle
+
+    from recommender.diskcache import cached
+    from recommender.knowledge import KnowledgeBase, load_knowledge
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv("RECOMMENDER_CACHE_DIR", str(shared))
+    planted = shared / "k-0.1.0-x.pickle"
+    planted.write_bytes(pickle.dumps("not a knowledge base"))
+    built = cached(KnowledgeBase, "k", load_knowledge)
+    assert isinstance(built, KnowledgeBase)
+    assert list(shared.glob("k-*.pickle")) == [planted]  # nothing written where others can write

@@ -206,11 +206,13 @@ def test_one_enter_short_is_a_cancel_not_a_result(wizard: Drive, catalogue: Cata
 
 
 def test_closed_gate_details_are_not_asked(wizard: Drive, catalogue: Catalogue, tmp_path: Path) -> None:
-    # delivery: No; the other gates: default No; platform, already_using, review, export
-    keys = DOWN + ENTER + ENTER * (len(catalogue.groups) - 1) + ENTER * 2 + ENTER + ENTER
+    # delivery: No; the other gates: default No; platform, already_using; review: show. Nothing
+    # is wanted, so the wizard says so and stays on the review screen; then Ctrl-C.
+    keys = DOWN + ENTER + ENTER * (len(catalogue.groups) - 1) + ENTER * 2 + ENTER + CTRL_C
     s = wizard(keys, "--save", "out.yaml")
-    assert s.rc == 0, s.err
-    assert load_requirements(tmp_path / "out.yaml") == Requirements()
+    assert s.rc == 130, s.err
+    assert not (tmp_path / "out.yaml").exists()
+    assert "nothing to rank" in " ".join(s.out.split())
     delivery_help = [r.help["en"] for r in catalogue.requirements if r.group == "delivery"]
     flat = " ".join(s.out.split())
     assert catalogue.group("delivery").help["en"] in flat  # the gate was shown...

@@ -14,10 +14,12 @@ _SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~#!])")
 _LINE_START = re.compile(r"^(\s*)(\d+(?=[.)])|)([-+>=.)])")
 
 
-def md(text: str) -> str:
+def md(text: str, *, starts_line: bool = False) -> str:
     """User or knowledge text made literal in Markdown: no emphasis, links, HTML, tables or
-    headings, and no list or quote when it starts a line."""
+    headings; when it starts a line, no list or quote either."""
     flat = _SPECIAL.sub(r"\\\1", text.replace("\r", " ").replace("\n", " "))
+    if not starts_line:
+        return flat
     return _LINE_START.sub(lambda m: m.group(1) + m.group(2) + "\\" + m.group(3), flat)
 
 
@@ -61,7 +63,7 @@ def _tool_lines(r: ToolResult, lang: str) -> list[str]:
         out.append(f"- **{t('excluded_line', lang)}**: {md(x.text)} `{x.rule}` {_links(x.evidence)}".rstrip())
     for c in r.covers:
         out.append(f"- **{t('covered_line', lang)}**: {md(c.text)} `{c.rule}`")
-    for k in r.risks:
+    for k in r.risks_beyond_lines:
         out.append(f"- **{t('risk_line', lang)} ({t('level_' + k.severity, lang)})**: {md(k.text)} `{k.rule}` "
                    f"{_links(k.evidence)}".rstrip())
     for w in r.why_not:
@@ -74,7 +76,7 @@ def render_markdown(rec: Recommendation, kb: KnowledgeBase, source: str | None =
     lang = rec.lang
     lines = [f"## {t('md_title', lang)}{f': `{md(source)}`' if source else ''}", ""]
     if rec.requirements.notes:
-        lines += [f"> {md(rec.requirements.notes)}", ""]
+        lines += [f"> {md(rec.requirements.notes, starts_line=True)}", ""]
     if top:
         stack = " + ".join(md(p.name) for p in rec.stack) or md(top.name)
         lines += [f"**{t('md_recommended', lang, tool=md(top.name))}** ({top.score:.1f}/100). "
@@ -82,12 +84,12 @@ def render_markdown(rec: Recommendation, kb: KnowledgeBase, source: str | None =
     if rec.no_fit:
         lines += [f"**{t('no_fit', lang)}.** {md(rec.no_fit.text)}", ""]
     if rec.order_reason:
-        lines += [md(rec.order_reason), ""]
+        lines += [md(rec.order_reason, starts_line=True), ""]
     lines += [*_ranking_table(rec), ""]
     if rec.stack:
         lines += [f"### {t('suggested_stack', lang)}", "", *_stack(rec), ""]
     if rec.sensitivity:
-        lines += [f"### {t('what_if', lang)}", "", md(rec.sensitivity.text), ""]
+        lines += [f"### {t('what_if', lang)}", "", md(rec.sensitivity.text, starts_line=True), ""]
         lines += [f"- {md(c.text)}" for c in rec.sensitivity.changes] + [""]
     if rec.confidence:
         level = t("level_" + rec.confidence.level, lang)
@@ -116,11 +118,12 @@ def render_adr(rec: Recommendation, kb: KnowledgeBase, source: str | None = None
     tools = ", ".join(md(r.name) for r in sorted(rec.ranking, key=lambda r: r.tool))
     lines.append(t("adr_question", lang, tools=tools))
     if rec.requirements.notes:
-        lines += ["", md(rec.requirements.notes)]
+        lines += ["", md(rec.requirements.notes, starts_line=True)]
     context = rec.requirements.context.model_dump(exclude_none=True, exclude_defaults=True)
     if context:
+        shown = {k: ", ".join(str(x) for x in v) if isinstance(v, list) else str(v) for k, v in context.items()}
         lines += ["", f"{t('adr_context_line', lang)}: "
-                  + "; ".join(f"{md(k)}: {md(str(v))}" for k, v in context.items()) + "."]
+                  + "; ".join(f"{md(k)}: {md(v)}" for k, v in shown.items()) + "."]
     lines += ["", f"## {t('adr_drivers', lang)}", ""]
     for importance in IMPORTANCE_ORDER:
         ids = sorted(k for k, v in rec.requirements.requirements.items() if v == importance)
@@ -135,18 +138,12 @@ def render_adr(rec: Recommendation, kb: KnowledgeBase, source: str | None = None
         lines.append(t("adr_chosen", lang, tool=md(top.name), stack=stack, score=f"{top.score:.1f}",
                        met=top.musts_met, total=top.musts_total) + " " + md(rec.order_reason))
     elif rec.no_fit:
-        lines.append(md(rec.no_fit.text))
+        lines.append(md(rec.no_fit.text, starts_line=True))
     lines += ["", f"### {t('adr_consequences', lang)}", ""]
     if top:
         lines += [f"* {good} {md(e.text)}" for e in top.explanations if e.points > 0][:5]
-        lines += [f"* {bad} {md(k.text)}" for k in top.risks]
+        lines += [f"* {bad} {md(k.text)}" for k in top.risks_beyond_lines]
         lines += [f"* {bad} {md(e.text)}" for e in top.explanations if e.kind in ("misses", "penalty")]
-    if rec.sensitivity:
-        lines += ["", f"### {t('adr_confirmation', lang)}", "", md(rec.sensitivity.text)]
-        lines += [f"* {md(c.text)}" for c in rec.sensitivity.changes]
-    if rec.confidence:
-        level = t("level_" + rec.confidence.level, lang)
-        lines += ["", t("md_confidence", lang, level=level) + " " + " ".join(md(r) for r in rec.confidence.reasons)]
     lines += ["", f"## {t('adr_pros_cons', lang)}", ""]
     for r in rec.ranking:
         lines += [f"### {md(r.name)}", "",
@@ -156,8 +153,15 @@ def render_adr(rec: Recommendation, kb: KnowledgeBase, source: str | None = None
         lines += [f"* {bad} {md(e.text)} {_links(e.evidence)}".rstrip()
                   for e in r.explanations if e.kind in ("misses", "penalty")]
         lines += [f"* {bad} {md(x.text)} {_links(x.evidence)}".rstrip() for x in r.exclusions]
-        lines += [f"* {bad} {md(k.text)} {_links(k.evidence)}".rstrip() for k in r.risks]
+        lines += [f"* {bad} {md(k.text)} {_links(k.evidence)}".rstrip() for k in r.risks_beyond_lines]
         lines.append("")
-    lines += [f"## {t('adr_more', lang)}", "",
-              t("adr_more_text", lang, revision=md(rec.knowledge_revision), as_of=rec.knowledge_as_of)]
+    lines += [f"## {t('adr_more', lang)}", ""]
+    if rec.sensitivity:
+        lines += [f"### {t('what_if', lang)}", "", md(rec.sensitivity.text, starts_line=True)]
+        lines += [f"* {md(c.text)}" for c in rec.sensitivity.changes]
+        lines.append("")
+    if rec.confidence:
+        level = t("level_" + rec.confidence.level, lang)
+        lines += [t("md_confidence", lang, level=level) + " " + " ".join(md(r) for r in rec.confidence.reasons), ""]
+    lines.append(t("adr_more_text", lang, revision=md(rec.knowledge_revision), as_of=rec.knowledge_as_of))
     return "\n".join(lines) + "\n"

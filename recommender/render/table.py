@@ -56,7 +56,7 @@ def tool_panel(r: ToolResult, lang: str = "en", *, evidence: bool = False) -> Pa
         lines.append(_line(f" ✗ {t('excluded_line', lang)}: ", "bold red", x.text, x.rule))
     for c in r.covers:
         lines.append(_line(f" ↪ {t('covered_line', lang)}: ", "cyan", c.text, c.rule))
-    for k in r.risks:
+    for k in r.risks_beyond_lines:
         lines.append(_line(f" ! {t('risk_line', lang)} ({t('level_' + k.severity, lang)}): ",
                            _SEVERITY_STYLE[k.severity], k.text, k.rule))
     for w in r.why_not:
