@@ -245,9 +245,15 @@ def recommend(requirements: Requirements | dict[str, object], *,
 
 
 def _top_of(requirements: Requirements, kb: KnowledgeBase, rules: RuleBase) -> str | None:
-    """The top pick alone: a re-run of the engine without texts, for what-if analysis."""
+    """The top pick alone (None: no fit; "a|b": a tie on score that only the tie-break settles),
+    from a re-run of the engine without texts, for what-if analysis."""
     facts, evidence = build_facts(requirements, kb, rules)
     lean = rules.scoring_only
     firings, _derived = evaluate(lean, facts)
-    top = Ranker(kb, lean, evidence, "en", texts=False).rank(requirements, firings).top
-    return top.tool if top else None
+    ranking = Ranker(kb, lean, evidence, "en", texts=False).rank(requirements, firings).ranking
+    live = [r for r in ranking if r.verdict != "excluded"]
+    if not live:
+        return None
+    if len(live) > 1 and live[1].score == live[0].score:
+        return f"{live[0].tool}|{live[1].tool}"
+    return live[0].tool

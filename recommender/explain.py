@@ -106,6 +106,9 @@ def decisive(rec: Recommendation, ranker: Ranker, limit: int = 3) -> Decisive | 
 def sensitivity(requirements: Requirements, rec: Recommendation, ranker: Ranker, top_of: TopOf) -> Sensitivity:
     """Re-run the engine with each stated requirement one step lower and one step higher."""
     current = rec.top.tool if rec.top else None
+    live = [r for r in rec.ranking if r.verdict != "excluded"]
+    # The outcome as top_of reports it: a tie at the top that only the tie-break settles is one.
+    outcome = f"{live[0].tool}|{live[1].tool}" if len(live) > 1 and live[0].score == live[1].score else current
     changes: list[WhatIf] = []
     runs = 0
     for req_id, importance in sorted(requirements.requirements.items()):
@@ -118,11 +121,13 @@ def sensitivity(requirements: Requirements, rec: Recommendation, ranker: Ranker,
             else:
                 variant[req_id] = target  # type: ignore[assignment]
             runs += 1
-            new_top = top_of(requirements.model_copy(update={"requirements": variant}))
-            if new_top == current:
+            result = top_of(requirements.model_copy(update={"requirements": variant}))
+            if result == outcome:
                 continue
+            new_top, _, tie = (result or "").partition("|")
             changes.append(WhatIf(requirement=req_id, importance_from=importance, importance_to=target,
-                                  new_top=new_top, text=_what_if_text(ranker, req_id, importance, target, new_top)))
+                                  new_top=new_top or None, tie_with=tie or None,
+                                  text=_what_if_text(ranker, req_id, importance, target, result)))
     relaxations: list[list[str]] = []
     leaders: list[str] = []
     if current is None:
@@ -134,7 +139,7 @@ def sensitivity(requirements: Requirements, rec: Recommendation, ranker: Ranker,
                 leader = top_of(requirements.model_copy(update={"requirements": variant}))
                 if leader is not None:
                     relaxations.append(list(subset))
-                    leaders.append(leader)
+                    leaders.append(leader.partition("|")[0])
             if relaxations:
                 break
     robust = not changes
@@ -156,13 +161,16 @@ def relax_options(ranker: Ranker, relaxations: list[list[str]], leaders: list[st
 
 
 def _what_if_text(ranker: Ranker, req_id: str, old: str, new: str, new_top: str | None) -> str:
-    names = ranker.messages.messages
-    importance = {k: pick(v, ranker.lang) for k, v in names.items() if k.startswith("importance_")}
-    values = {"requirement": ranker.req_title(req_id), "from": importance.get(f"importance_{old}", old),
-              "to": importance.get(f"importance_{new}", new),
-              "top": ranker.name_of(new_top) if new_top else ""}
+    names = {k: pick(v, ranker.lang) for k, v in ranker.messages.messages.items() if k.startswith("importance_")}
+    values = {"requirement": ranker.req_title(req_id), "from": names.get(f"importance_{old}", old),
+              "to": names.get(f"importance_{new}", new), "top": ""}
     if new_top is None:
         return ranker.message("what_if_change_no_fit", **values)
+    if "|" in new_top:  # a tie that only the tie-break (musts met, maturity, name) settles
+        first, second = new_top.split("|", 1)
+        key = "what_if_change_tie_dropped" if new == "dropped" else "what_if_change_tie"
+        return ranker.message(key, **values, first=ranker.name_of(first), second=ranker.name_of(second))
+    values["top"] = ranker.name_of(new_top)
     key = "what_if_change_dropped" if new == "dropped" else "what_if_change"
     return ranker.message(key, **values)
 

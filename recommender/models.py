@@ -178,6 +178,7 @@ class WhatIf(_Model):
     importance_from: str
     importance_to: str  # "dropped" when the requirement is removed
     new_top: str | None  # None: no tool fits any more
+    tie_with: str | None = None  # set when new_top only leads by the tie-break
     text: str
 
 

@@ -78,3 +78,13 @@ def test_why_this_question_names_the_tools_an_answer_separates() -> None:
     levels = {t.capabilities["in_place_update"].level for t in kb.tools}
     assert len(levels) > 1
     assert "이 질문" in separates("in_place_update", kb, "ko")
+
+
+def test_a_change_that_only_ties_the_top_is_reported() -> None:
+    rec = run({"gitops_sync": "must", "web_ui": "nice"})
+    assert rec.sensitivity is not None and not rec.sensitivity.robust
+    ties = [c for c in rec.sensitivity.changes if c.tie_with]
+    assert [(c.requirement, c.importance_to) for c in ties] == [("web_ui", "dropped")]
+    again = run({"gitops_sync": "must"})
+    live = [r for r in again.ranking if r.verdict != "excluded"]
+    assert live[0].score == live[1].score and {live[0].tool, live[1].tool} == {ties[0].new_top, ties[0].tie_with}
