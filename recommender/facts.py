@@ -21,6 +21,7 @@ class KnowledgeFacts:
         self.evidence: dict[str, list[str]] = {}
         groups = {r.id: r.group for r in kb.catalogue.requirements}
         facts, evidence = self.static, self.evidence
+        pairings: dict[tuple[str, str, str, str], list[str]] = {}
         for tool in kb.tools:
             ref = f"{tool.tool}/project"
             evidence[ref] = [str(u) for u in tool.project.evidence]
@@ -46,20 +47,23 @@ class KnowledgeFacts:
                     "maturity": claim.maturity, "claim": claim.claim, "met": claim.level != "none",
                     "strong": claim.level in ("native", "companion"), "group": groups[req_id], "ev": ref})
             for integ in tool.integrations:
-                ref = f"{tool.tool}/integration/{integ.with_}"
-                evidence[ref] = [str(u) for u in integ.evidence]
-                # A documented pairing holds both ways; each fact names the partner component it brings.
-                for comp_id in integ.partner_components:
-                    facts.append({"kind": "integration", "tool": tool.tool, "with": integ.with_,
-                                  "component": comp_id, "maturity": integ.maturity, "ev": ref})
-                for comp_id in integ.components:
-                    facts.append({"kind": "integration", "tool": integ.with_, "with": tool.tool,
-                                  "component": comp_id, "maturity": integ.maturity, "ev": ref})
+                urls = [str(u) for u in integ.evidence]
+                # A documented pairing holds both ways; each fact names the partner component it
+                # brings. Both tools' files may record it: one fact, with the evidence of both.
+                for a, b, comps in ((tool.tool, integ.with_, integ.partner_components),
+                                    (integ.with_, tool.tool, integ.components)):
+                    for comp_id in comps:
+                        pairings.setdefault((a, b, comp_id, integ.maturity), []).extend(urls)
             for entry in tool.platforms:
                 ref = f"{tool.tool}/platform/{entry.platform}"
                 evidence[ref] = [str(u) for u in entry.evidence]
                 facts.append({"kind": "platform", "tool": tool.tool, "platform": entry.platform,
                               "component": entry.component, "ev": ref})
+        for (a, b, comp_id, maturity), urls in sorted(pairings.items()):
+            ref = f"pairing/{a}/{b}/{comp_id}/{maturity}"
+            evidence[ref] = list(dict.fromkeys(urls))
+            facts.append({"kind": "integration", "tool": a, "with": b, "component": comp_id,
+                          "maturity": maturity, "ev": ref})
         self.static = _unique(self.static)
 
 

@@ -165,17 +165,15 @@ class Ranker:
         scale = 100.0 / positive_weight if positive_weight else 0.0
         tallies: dict[str, _Tally] = {t.tool: _Tally() for t in self.kb.tools}
         stack_effects: list[_Resolved] = []
-        seen: set[tuple[str, str, str]] = set()
+        seen: set[tuple[str, int, tuple[tuple[tuple[str, Any], ...], ...]]] = set()
         for firing in firings:
             etype = self.effects[firing.rule][firing.effect].type
             if etype == "derive" or (not self.texts and etype in ("stack", "miss", "note")):
                 continue
             fields = self.fields(firing)
-            # One conclusion reached from facts that differ only in where they are documented (a
-            # pairing recorded in both tools' files) counts once; two gaps (two workload kinds, two
-            # routers) are two conclusions even when the effect's fields agree.
-            key = (firing.rule, f"{firing.effect}", repr(sorted((a, sorted((k, v) for k, v in f.items() if k != "ev"))
-                                                               for a, f in firing.bindings.items())))
+            # A match reported twice counts once; two gaps (two workload kinds, two routers) are
+            # two conclusions even when the effect's fields agree, since they matched other facts.
+            key = (firing.rule, firing.effect, tuple(tuple(f.items()) for f in firing.bindings.values()))
             if key in seen:
                 continue
             seen.add(key)
