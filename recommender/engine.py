@@ -108,9 +108,7 @@ def _register(rules: RuleBase) -> None:
         # Every kind asserted into this stage needs a rule that matches it: the kinds its rules
         # match, and every kind its actions derive (durable-rules refuses an unmatched fact and
         # then crashes when the half-stored session is deleted).
-        derived_here = {str(e.fields.get("kind")) for r in rules.rules if r.stage == stage
-                        for e in r.effects() if e.type == "derive"}
-        kinds = sorted(rules.stage_kinds(stage) | derived_here)
+        kinds = sorted(rules.stage_kinds(stage) | rules.stage_derived(stage))
         definition = compile_stage(rules.rules, stage, kinds)
         for rule in rules.rules:
             if rule.stage != stage:

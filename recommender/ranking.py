@@ -8,7 +8,6 @@ orders the tools and picks the stack the rules suggested for the winner.
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -328,23 +327,9 @@ class Ranker:
                      relaxations=[list(r) for r in relaxations], conflicts=conflicts)
 
     def _order_reason(self, results: list[ToolResult]) -> str:
+        """Only the single-candidate case; with two or more, explain.decisive says what split them."""
         live = [r for r in results if r.verdict != "excluded"]
-        if len(live) < 2:
-            return self.message("order_single") if live else ""
-        first, second = live[0], live[1]
-        diff: dict[str, float] = defaultdict(float)
-        for line in first.explanations:
-            diff[line.requirement or line.rule] += line.points
-        for line in second.explanations:
-            diff[line.requirement or line.rule] -= line.points
-        decisive = sorted(((v, k) for k, v in diff.items() if v > 0), reverse=True)[:3]
-        if first.score == second.score:
-            return self.message("order_tie", first=first.name, second=second.name)
-        labels = {line.requirement or line.rule: line.text.split(":")[0] for line in first.explanations}
-        names = ", ".join(self.req_title(k) if k in self.kb.catalogue.ids else labels.get(k, k)
-                          for _, k in decisive)
-        return self.message("order_margin", first=first.name, second=second.name,
-                            margin=f"{first.score - second.score:.1f}", factors=names)
+        return self.message("order_single") if len(live) == 1 else ""
 
 
 def _value(value: Any, bindings: dict[str, dict[str, Any]]) -> Any:

@@ -183,14 +183,20 @@ class RuleBase(_Strict):
 
     @cached_property
     def _stage_needs(self) -> dict[int, list[frozenset[str]]]:
-        out: dict[int, list[frozenset[str]]] = {}
-        for stage in self.stages:
-            derived_here = {str(e.fields.get("kind")) for r in self.rules if r.stage == stage
-                            for e in r.effects() if e.type == "derive"}
-            out[stage] = [frozenset(str(p.get("kind")) for alias, p in rule.patterns()
-                                    if alias != "none" and str(p.get("kind")) not in derived_here)
-                          for rule in self.rules if rule.stage == stage]
-        return out
+        return {stage: [frozenset(str(p.get("kind")) for alias, p in rule.patterns()
+                                  if alias != "none" and str(p.get("kind")) not in self.stage_derived(stage))
+                        for rule in self.rules if rule.stage == stage]
+                for stage in self.stages}
+
+    def stage_derived(self, stage: int) -> frozenset[str]:
+        """The fact kinds the actions of a stage's rules derive."""
+        return self._stage_derived[stage]
+
+    @cached_property
+    def _stage_derived(self) -> dict[int, frozenset[str]]:
+        return {stage: frozenset(str(e.fields.get("kind")) for r in self.rules if r.stage == stage
+                                 for e in r.effects() if e.type == "derive")
+                for stage in self.stages}
 
     def stage_kinds(self, stage: int) -> frozenset[str]:
         """The fact kinds the rules of a stage match: only those are asserted into it."""
