@@ -26,6 +26,7 @@ from .resources import bundled_dir
 from .rules import RuleBase, load_rules
 from .strings import LANGS
 from .validation import validate
+from .variants import top_picks
 from .yamlio import load_yaml
 
 
@@ -233,7 +234,7 @@ def recommend(requirements: Requirements | dict[str, object], *,
     if rec.decisive:
         rec.order_reason = rec.decisive.text
     if what_if:
-        rec.sensitivity = sensitivity(requirements, rec, ranker, lambda r: _top_of(r, kb, rule_base))
+        rec.sensitivity = sensitivity(requirements, rec, ranker, lambda variants: top_picks(variants, kb, rule_base))
         if rec.no_fit is not None and rec.sensitivity.relaxations_for_fit:
             # The re-runs know what a relaxation really gives (a stack may then lead); say that,
             # rather than the estimate from the exclusions alone.
@@ -243,17 +244,3 @@ def recommend(requirements: Requirements | dict[str, object], *,
     rec.confidence = confidence(rec, ranker, today)
     return rec
 
-
-def _top_of(requirements: Requirements, kb: KnowledgeBase, rules: RuleBase) -> str | None:
-    """The top pick alone (None: no fit; "a|b": a tie on score that only the tie-break settles),
-    from a re-run of the engine without texts, for what-if analysis."""
-    facts, evidence = build_facts(requirements, kb, rules)
-    lean = rules.scoring_only
-    firings, _derived = evaluate(lean, facts)
-    ranking = Ranker(kb, lean, evidence, "en", texts=False).rank(requirements, firings).ranking
-    live = [r for r in ranking if r.verdict != "excluded"]
-    if not live:
-        return None
-    if len(live) > 1 and live[1].score == live[0].score:
-        return f"{live[0].tool}|{live[1].tool}"
-    return live[0].tool

@@ -57,6 +57,10 @@ class Catalogue(_Strict):
         return {r.id: r for r in self.requirements}
 
     @cached_property
+    def groups_by_requirement(self) -> dict[str, str]:
+        return {r.id: r.group for r in self.requirements}
+
+    @cached_property
     def ids(self) -> list[str]:
         return [r.id for r in self.requirements]
 

@@ -30,7 +30,8 @@ from .ranking import Ranker
 RELAX = {"must": "high", "high": "medium", "medium": "nice", "nice": "dropped", "avoid": "dropped"}
 RAISE = {"nice": "medium", "medium": "high", "high": "must"}
 
-TopOf = Callable[[Requirements], "str | None"]
+# The top picks of several variants at once (variants.top_picks): None for no fit, "a|b" for a tie.
+TopPicks = Callable[[list[Requirements]], "list[str | None]"]
 
 
 def points_by_requirement(result: ToolResult) -> dict[str, float]:
@@ -103,14 +104,14 @@ def decisive(rec: Recommendation, ranker: Ranker, limit: int = 3) -> Decisive | 
     return Decisive(first=first.tool, second=second.tool, margin=margin, factors=factors, text=text)
 
 
-def sensitivity(requirements: Requirements, rec: Recommendation, ranker: Ranker, top_of: TopOf) -> Sensitivity:
+def sensitivity(requirements: Requirements, rec: Recommendation, ranker: Ranker, top_picks: TopPicks) -> Sensitivity:
     """Re-run the engine with each stated requirement one step lower and one step higher."""
     current = rec.top.tool if rec.top else None
     live = [r for r in rec.ranking if r.verdict != "excluded"]
-    # The outcome as top_of reports it: a tie at the top that only the tie-break settles is one.
+    # The outcome as top_picks reports it: a tie at the top that only the tie-break settles is one.
     outcome = f"{live[0].tool}|{live[1].tool}" if len(live) > 1 and live[0].score == live[1].score else current
-    changes: list[WhatIf] = []
-    runs = 0
+    steps: list[tuple[str, str, str]] = []
+    variants: list[Requirements] = []
     for req_id, importance in sorted(requirements.requirements.items()):
         for target in (RELAX.get(importance), RAISE.get(importance)):
             if target is None:
@@ -120,23 +121,28 @@ def sensitivity(requirements: Requirements, rec: Recommendation, ranker: Ranker,
                 del variant[req_id]
             else:
                 variant[req_id] = target  # type: ignore[assignment]
-            runs += 1
-            result = top_of(requirements.model_copy(update={"requirements": variant}))
-            if result == outcome:
-                continue
-            new_top, _, tie = (result or "").partition("|")
-            changes.append(WhatIf(requirement=req_id, importance_from=importance, importance_to=target,
-                                  new_top=new_top or None, tie_with=tie or None,
-                                  text=_what_if_text(ranker, req_id, importance, target, result)))
+            steps.append((req_id, importance, target))
+            variants.append(requirements.model_copy(update={"requirements": variant}))
+    runs = len(variants)
+    changes: list[WhatIf] = []
+    for (req_id, old, new), result in zip(steps, top_picks(variants) if variants else [], strict=True):
+        if result == outcome:
+            continue
+        new_top, _, tie = (result or "").partition("|")
+        changes.append(WhatIf(requirement=req_id, importance_from=old, importance_to=new,
+                              new_top=new_top or None, tie_with=tie or None,
+                              text=_what_if_text(ranker, req_id, old, new, result)))
     relaxations: list[list[str]] = []
     leaders: list[str] = []
     if current is None:
         musts = sorted(r for r, i in requirements.requirements.items() if i == "must")
         for size in range(1, min(3, len(musts)) + 1):
-            for subset in itertools.combinations(musts, size):
-                variant = {**requirements.requirements, **{m: "high" for m in subset}}
-                runs += 1
-                leader = top_of(requirements.model_copy(update={"requirements": variant}))
+            subsets = list(itertools.combinations(musts, size))
+            runs += len(subsets)
+            relaxed = [requirements.model_copy(update={"requirements": {**requirements.requirements,
+                                                                        **{m: "high" for m in subset}}})
+                       for subset in subsets]
+            for subset, leader in zip(subsets, top_picks(relaxed), strict=True):
                 if leader is not None:
                     relaxations.append(list(subset))
                     leaders.append(leader.partition("|")[0])

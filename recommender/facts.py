@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from typing import Any
 
 from .knowledge import KnowledgeBase
-from .models import Requirements
+from .models import Context, Requirements
 from .rules import Parameters, RuleBase
 
 Fact = dict[str, Any]
@@ -85,15 +86,15 @@ def knowledge_facts(kb: KnowledgeBase, rules: RuleBase) -> KnowledgeFacts:
 
 def build_facts(requirements: Requirements, kb: KnowledgeBase,
                 rules: RuleBase) -> tuple[list[Fact], dict[str, list[str]]]:
-    """The base facts, and an evidence index: `ev` reference -> URLs.
+    """The base facts, and an evidence index: `ev` reference -> URLs."""
+    shared, evidence = shared_facts(requirements.requirements, requirements.context, kb, rules)
+    return requirement_facts(requirements, kb, rules) + shared, evidence
 
-    Capability facts go in for the stated requirements and for the capabilities a rule names
-    literally (a canary controller without metric analysis is flagged even when nobody asked
-    about analysis); no rule can match the others, and every fact costs engine time.
-    """
+
+def requirement_facts(requirements: Requirements, kb: KnowledgeBase, rules: RuleBase) -> list[Fact]:
+    """The facts built from the requirements themselves (the kinds in rules.VARIANT_KINDS)."""
     params = rules.parameters
-    known = knowledge_facts(kb, rules)
-    groups = {r.id: r.group for r in kb.catalogue.requirements}
+    groups = kb.catalogue.groups_by_requirement
     facts: list[Fact] = []
     for req_id, importance in sorted(requirements.requirements.items()):
         facts.append({"kind": "req", "req": req_id, "importance": importance,
@@ -102,14 +103,26 @@ def build_facts(requirements: Requirements, kb: KnowledgeBase,
     # The attainable weight, so a rule can scale a penalty to what is at stake.
     facts.append({"kind": "totals", "weight": sum(params.importance_weights[i]
                                                   for i in requirements.requirements.values() if i != "avoid")})
-    # A controller's support table matters only for the context the team gave: every rule that
-    # reads one joins it with the matching `ctx` fact.
-    given = {key for key in ("traffic_router", "metrics_provider", "workload_kinds")
-             if getattr(requirements.context, key)}
-    facts += [f for f in known.static if f["kind"] != "support" or f["dim"] in given]
-    for req_id in sorted(set(requirements.requirements) | rules.literal_caps):
+    return facts
+
+
+def shared_facts(req_ids: Iterable[str], context: Context, kb: KnowledgeBase,
+                 rules: RuleBase) -> tuple[list[Fact], dict[str, list[str]]]:
+    """The knowledge and context facts for requirements with these ids, and the evidence index.
+
+    Capability facts go in for these requirements and for the capabilities a rule names
+    literally (a canary controller without metric analysis is flagged even when nobody asked
+    about analysis); support facts only for the team's context values. The rules are checked to
+    match no others (rules.check_rule), and every fact costs engine time.
+    """
+    known = knowledge_facts(kb, rules)
+    given: set[tuple[str, Any]] = set()
+    for key in ("traffic_router", "metrics_provider", "workload_kinds"):
+        value = getattr(context, key)
+        given.update((key, v) for v in (value if isinstance(value, list) else [value]) if v is not None)
+    facts = [f for f in known.static if f["kind"] != "support" or (f["dim"], f["value"]) in given]
+    for req_id in sorted(set(req_ids) | rules.literal_caps):
         facts += known.caps.get(req_id, [])
-    context = requirements.context
     for key in ("traffic_router", "metrics_provider", "platform"):
         value = getattr(context, key)
         if value is not None:

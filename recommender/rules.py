@@ -36,6 +36,9 @@ BASE_KINDS: dict[str, tuple[str, ...]] = {
     "totals": ("weight",),
     "platform": ("tool", "platform", "component", "ev"),
 }
+# The base kinds built from the requirements themselves; the rest come from the knowledge base and
+# the team's context, which what-if variants of one team's requirements share.
+VARIANT_KINDS = frozenset({"req", "totals"})
 EFFECT_TYPES = ("derive", "contribute", "exclude", "cover", "risk", "miss", "note", "stack")
 # Fields every effect of a type must give.
 EFFECT_FIELDS: dict[str, tuple[str, ...]] = {
@@ -160,6 +163,53 @@ class RuleBase(_Strict):
         kept = tuple(r for r in self.rules if scores(r))
         return RuleBase(directory=self.directory, parameters=self.parameters, rules=kept,
                         files={r.id: self.files[r.id] for r in kept}, digest=f"{self.digest}s")
+
+    @cached_property
+    def in_worlds(self) -> RuleBase | None:
+        """These rules rewritten to evaluate several variants of one team's requirements (worlds)
+        in one engine session: the knowledge and context facts are asserted once and shared.
+
+        Facts built from the requirements carry a world number `w`. A rule that matches one joins
+        every world fact it matches on that `w` and stamps it on what it derives, so worlds never
+        meet; a rule that matches no world fact holds in every world. None when a rule cannot be
+        rewritten so (it negates a world kind before binding one, or derives a world kind from
+        shared facts alone); the caller then evaluates each variant on its own.
+        """
+        world = set(VARIANT_KINDS)
+        changed = True
+        while changed:  # a kind derived from a world fact belongs to that world too
+            changed = False
+            for rule in self.rules:
+                if any(alias != "none" and p.get("kind") in world for alias, p in rule.patterns()):
+                    for effect in rule.effects():
+                        kind = effect.fields.get("kind")
+                        if effect.type == "derive" and kind not in world:
+                            world.add(str(kind))
+                            changed = True
+        rewritten = []
+        for rule in self.rules:
+            first: str | None = None
+            when: list[dict[str, dict[str, Any]]] = []
+            for alias, pattern in rule.patterns():
+                if pattern.get("kind") in world:
+                    if first is not None:
+                        pattern = {**pattern, "w": f"${first}.w"}
+                    elif alias == "none":
+                        return None
+                    else:
+                        first = alias
+                when.append({alias: pattern})
+            then: list[dict[str, Any]] = []
+            for item in rule.then:
+                (etype, body), = item.items()
+                if etype == "derive" and body.get("kind") in world:
+                    if first is None:
+                        return None
+                    body = {**body, "w": f"${first}.w"}
+                then.append({etype: body})
+            rewritten.append(Rule(id=rule.id, description=rule.description, stage=rule.stage, when=when, then=then))
+        return RuleBase(directory=self.directory, parameters=self.parameters, rules=tuple(rewritten),
+                        files=self.files, digest=f"{self.digest}w")
 
     @cached_property
     def effects_by_rule(self) -> dict[str, list[Effect]]:
@@ -416,6 +466,7 @@ def check_rule(rule: Rule, catalogue: Catalogue | None,
                                      f"use one of: {', '.join(contexts[key].values)}"))
                 continue
             check_value(field, value)
+        problems += _check_fact_scope(kind, pattern, kinds_of, rule)
         if alias != "none":
             aliases.append(alias)
             kinds_of[alias] = kind
@@ -448,6 +499,23 @@ def check_rule(rule: Rule, catalogue: Catalogue | None,
     return problems
 
 
+def _check_fact_scope(kind: str, pattern: dict[str, Any], kinds_of: dict[str, str],
+                      rule: Rule) -> list[tuple[str, str]]:
+    """The facts builder asserts capability facts only for the stated requirements (and those a
+    rule names), and support facts only for the team's context values; a pattern that could
+    match the others would silently never fire."""
+    if kind == "cap" and not isinstance(pattern.get("req"), str):
+        return [("a `cap` pattern names its requirement", "write `req: <id>` or `req: $r.req` (r a `req` pattern)")]
+    if kind == "support":
+        value, dim = pattern.get("value"), pattern.get("dim")
+        alias = value[1:].partition(".")[0] if isinstance(value, str) and value.startswith("$") else ""
+        source = dict(rule.patterns()).get(alias, {})
+        if kinds_of.get(alias) != "ctx" or not str(value).endswith(".value") or source.get("key") != dim:
+            return [("a `support` pattern reads a support table for the team's context value",
+                     "write `dim: <key>, value: $x.value` with x a `ctx` pattern of that key")]
+    return []
+
+
 # --- compiling onto durable-rules -------------------------------------------------------------
 
 def _ref(value: Any) -> Any:
@@ -477,7 +545,20 @@ def _condition(field: str, value: Any) -> dict[str, Any]:
 
 def compile_pattern(pattern: dict[str, Any]) -> dict[str, Any]:
     conditions = [_condition(f, v) for f, v in pattern.items()]
+    # durable-rules ignores a join condition (`$alias.field`) that follows an `$or` (an `in:`) in
+    # the same pattern, matching facts the rule excludes: joins go first, alternatives last.
+    conditions.sort(key=lambda c: 2 if "$or" in c else 0 if _joins(c) else 1)
     return conditions[0] if len(conditions) == 1 else {"$and": conditions}
+
+
+def _joins(condition: dict[str, Any]) -> bool:
+    """Whether a compiled condition compares with another alias's field: {field: {alias: field}}."""
+    for key, value in condition.items():
+        if key.startswith("$") and isinstance(value, dict) and _joins(value):
+            return True  # an operator around a comparison: {"$neq": {field: {alias: field}}}
+        if not key.startswith("$") and isinstance(value, dict):
+            return True
+    return False
 
 
 def compile_stage(rules: tuple[Rule, ...], stage: int, fact_kinds: list[str]) -> dict[str, dict[str, Any]]:

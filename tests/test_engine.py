@@ -210,3 +210,24 @@ def test_disk_cache_ignores_a_directory_others_can_write(tmp_path: Path, monkeyp
     built = cached(KnowledgeBase, "k", load_knowledge)
     assert isinstance(built, KnowledgeBase)
     assert list(shared.glob("k-*.pickle")) == [planted]  # nothing written where others can write
+
+
+def test_a_join_after_an_in_list_is_enforced() -> None:
+    """durable-rules drops a join condition that follows an `$or` in one pattern; the compiler
+    puts joins first. Two worlds of the same team must not see each other's requirements."""
+    from recommender.rules import Rule, RuleBase
+
+    rule = Rule.model_validate({
+        "id": "t.join", "description": "x",
+        "when": [{"a": {"kind": "totals"}}, {"r": {"kind": "req", "req": {"in": ["canary", "web_ui"]},
+                                                   "weight": "$a.weight"}}],
+        "then": [{"note": {"tool": "argo", "text": {"en": "{r.req}"}}}]})
+    base = get_rules()
+    rules = RuleBase(directory="t", parameters=base.parameters, rules=(rule,), files={"t.join": "t"}, digest="tjoin")
+    facts = [{"kind": "totals", "weight": 3.0},
+             {"kind": "req", "req": "canary", "importance": "high", "weight": 3.0, "group": "progressive",
+              "positive": True, "must": False},
+             {"kind": "req", "req": "web_ui", "importance": "nice", "weight": 1.0, "group": "delivery",
+              "positive": True, "must": False}]
+    firings, _ = evaluate(rules, facts)
+    assert [f.bindings["r"]["req"] for f in firings] == ["canary"]

@@ -352,6 +352,10 @@ RULE_BREAKS: dict[str, Callable[[Path], Path]] = {
     "unknown-fact-field-in-effect": _rule(then="      - note: {tool: $r.nope, text: {en: hi}}\n"),
     "points-not-a-number": _rule(then="      - contribute: {tool: argo, points: lots, text: {en: hi}}\n"),
     "broken-text-template": _rule(then="      - note: {tool: argo, text: {en: '{tool'}}\n"),
+    # The facts builder asserts only the capabilities asked about and the support rows of the
+    # team's context; a pattern reaching past them would silently never fire.
+    "cap-without-requirement": _rule(when="      - r: {kind: cap, level: native}\n"),
+    "support-not-from-context": _rule(when="      - r: {kind: support, dim: traffic_router, value: istio}\n"),
 }
 _EFFECTS_BUG = ("rules.Rule.effects() unpacks each `then` item and builds Effect() without validation; "
                 "load_rules/check_rule call it unguarded, so {what} raises {exc}: traceback in recommend and kb lint")

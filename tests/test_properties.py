@@ -14,11 +14,13 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from recommender import Recommendation, Requirements, recommend
-from recommender.api import get_knowledge
+from recommender.api import get_knowledge, get_rules
 from recommender.knowledge import LEVELS
 from recommender.render.jsonout import render_json
+from recommender.variants import top_picks
 
 KB = get_knowledge()
+KB_RULES = get_rules()
 CAT = KB.catalogue
 IDS = list(CAT.ids)
 TOOLS = [t.tool for t in KB.tools]
@@ -217,3 +219,43 @@ def test_an_unmet_requirement_does_not_change_the_top_pick_when_bonuses_exceed_1
     before = run({"canary": "must"}, ctx)
     after = run({"canary": "must", "non_kubernetes_targets": "medium"}, ctx)
     assert [r.tool for r in before.ranking][:2] == [r.tool for r in after.ranking][:2]
+
+
+def _top_of_full_run(reqs: dict[str, str], ctx: dict[str, Any]) -> str | None:
+    """The top pick as a full, single recommendation reports it ("a|b" for a tie on score)."""
+    if not any(v != "avoid" for v in reqs.values()):
+        return None
+    live = [r for r in run(reqs, ctx).ranking if r.verdict != "excluded"]
+    if not live:
+        return None
+    return f"{live[0].tool}|{live[1].tool}" if len(live) > 1 and live[1].score == live[0].score else live[0].tool
+
+
+# Progressive delivery against a team's router, metrics and workloads: where the rules that join
+# several requirement-built facts (gaps and their penalties, partner covers) fire.
+PROGRESSIVE = [r.id for r in CAT.requirements if r.group in ("progressive", "delivery")]
+progressive_sets = st.dictionaries(st.sampled_from(PROGRESSIVE), st.sampled_from(IMPORTANCES), min_size=2,
+                                   max_size=8).filter(lambda r: any(v != "avoid" for v in r.values()))
+progressive_contexts = st.fixed_dictionaries({
+    "traffic_router": st.sampled_from(_values("traffic_router")),
+    "metrics_provider": st.sampled_from(_values("metrics_provider")),
+    "workload_kinds": st.lists(st.sampled_from(_values("workload_kinds")), unique=True, max_size=3),
+})
+
+
+@settings(max_examples=150, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(st.one_of(requirement_sets, progressive_sets), st.one_of(contexts, progressive_contexts),
+       st.lists(st.lists(st.sampled_from([*IMPORTANCES, "dropped"]), min_size=8, max_size=8), min_size=2, max_size=6))
+def test_variants_ranked_together_match_each_ranked_alone(reqs: dict[str, str], ctx: dict[str, Any],
+                                                           changes: list[list[str]]) -> None:
+    """What-if ranks variants as worlds of one engine session; each must come out exactly as a
+    full recommendation of that variant alone would rank it."""
+    variants = []
+    for change in changes:
+        variant = {r: (new if new != "dropped" else None) for r, new in zip(reqs, change, strict=False)}
+        variants.append({r: v for r, v in variant.items() if v is not None} or dict(reqs))
+    assume(all(any(v != "avoid" for v in variant.values()) for variant in variants))
+    models = [Requirements(requirements=v, context=ctx) for v in variants]  # type: ignore[arg-type]
+    assert KB_RULES.scoring_only.in_worlds is not None
+    assert top_picks(models, KB, KB_RULES) == [_top_of_full_run(v, ctx) for v in variants]

@@ -1,0 +1,54 @@
+"""What-if variants of one team's requirements, re-ranked together.
+
+A what-if analysis re-ranks a dozen variants that differ only in importance. Evaluated as worlds
+of one engine session (rules.RuleBase.in_worlds), the knowledge and context facts are asserted
+and matched once instead of once per variant; each world's firings are then ranked on their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .engine import Firing, evaluate
+from .facts import build_facts, requirement_facts, shared_facts
+from .knowledge import KnowledgeBase
+from .models import Requirements, ToolResult
+from .ranking import Ranker
+from .rules import RuleBase
+
+
+def top_picks(variants: Sequence[Requirements], kb: KnowledgeBase, rules: RuleBase) -> list[str | None]:
+    """The top pick of each variant, ranked by the rules that can move a score or a verdict.
+
+    None means no fit; "a|b" a tie on score that only the tie-break settles.
+    """
+    lean = rules.scoring_only
+    worlds = lean.in_worlds
+    if worlds is None or len(variants) < 2 or any(v.context != variants[0].context for v in variants):
+        picks = []
+        for variant in variants:
+            facts, evidence = build_facts(variant, kb, lean)
+            firings, _derived = evaluate(lean, facts)
+            picks.append(_top(Ranker(kb, lean, evidence, "en", texts=False).rank(variant, firings).ranking))
+        return picks
+    ids = {req_id for variant in variants for req_id in variant.requirements}
+    facts, evidence = shared_facts(ids, variants[0].context, kb, lean)
+    for world, variant in enumerate(variants):
+        facts += [{**fact, "w": world} for fact in requirement_facts(variant, kb, lean)]
+    firings, _derived = evaluate(worlds, facts)
+    per_world: list[list[Firing]] = [[] for _ in variants]
+    for firing in firings:
+        world_of = next((fact["w"] for fact in firing.bindings.values() if "w" in fact), None)
+        for world in range(len(variants)) if world_of is None else (world_of,):
+            per_world[world].append(firing)
+    ranker = Ranker(kb, lean, evidence, "en", texts=False)
+    return [_top(ranker.rank(variant, found).ranking) for variant, found in zip(variants, per_world, strict=True)]
+
+
+def _top(ranking: list[ToolResult]) -> str | None:
+    live = [r for r in ranking if r.verdict != "excluded"]
+    if not live:
+        return None
+    if len(live) > 1 and live[1].score == live[0].score:
+        return f"{live[0].tool}|{live[1].tool}"
+    return live[0].tool
