@@ -15,6 +15,17 @@ from pathlib import Path
 from typing import NoReturn
 
 EXIT_OK, EXIT_INPUT, EXIT_NO_FIT, EXIT_INTERRUPTED = 0, 2, 3, 130
+PARALLEL_FROM = 32  # the same as recommender.batch.PARALLEL_FROM (a test keeps them equal)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is less than 1")
+    return value
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--no-what-if", action="store_true", help="skip the what-if re-runs (faster)")
     rec.add_argument("--lang", choices=["en", "ko"], help="report language (default: from LANG, else en)")
     rec.add_argument("--width", type=int, default=None, help="report width for table, html and svg")
+    rec.add_argument("-j", "--jobs", type=_positive, default=None,
+                     help=f"worker processes for many files (default: one per core from "
+                          f"{PARALLEL_FROM} files on, else 1)")
     _data_options(rec)
 
     exp = sub.add_parser("explain",
@@ -136,12 +150,14 @@ def expand_inputs(paths: list[Path]) -> list[Path]:
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
-    from .api import get_knowledge, get_rules, load_requirements, recommend
+    from .api import get_knowledge, get_rules
+    from .batch import Job, default_jobs, run_batch
     from .errors import InputError
-    from .render import EXTENSIONS, render
+    from .render import EXTENSIONS
 
-    kb = get_knowledge(args.knowledge)
-    rules = get_rules(args.rules, args.knowledge)
+    # Loaded up front so a broken knowledge or rules directory is reported before any file.
+    get_knowledge(args.knowledge)
+    get_rules(args.rules, args.knowledge)
     lang = default_lang(args.lang)
     inputs = expand_inputs(args.files)
     many = len(inputs) > 1
@@ -173,14 +189,19 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     no_fit = False
     progress = _progress(len(inputs)) if many and sys.stderr.isatty() else None
     pending = list(inputs)
+    gather_json = args.format == "json" and many and out_dir is None  # stdout or one .json file
+    job = Job(knowledge=args.knowledge, rules=args.rules, lang=lang, what_if=not args.no_what_if,
+              format=args.format, envelope=gather_json, width=width or 100, color=to_terminal,
+              evidence=args.evidence)
+    jobs = args.jobs or default_jobs(len(inputs))
     try:
-        for path in inputs:
-            try:
-                requirements = load_requirements(path, knowledge=kb)
-                rec = recommend(requirements, knowledge=kb, rules=rules, lang=lang, what_if=not args.no_what_if)
-            except InputError as exc:
+        for result in run_batch(inputs, job, jobs):
+            path = result.path
+            if result.problems:
+                from .errors import InputError
                 from .strings import t
 
+                exc = InputError(result.problems)
                 sys.stderr.write(f"recommender: {t('problems', lang, count=len(exc.problems))}:\n"
                                  f"{exc.render(lang)}\n")
                 failed.append(str(path))
@@ -189,19 +210,15 @@ def cmd_recommend(args: argparse.Namespace) -> int:
                                      "problems": [str(p) for p in exc.problems]})
                 pending.remove(path)
                 continue
-            no_fit = no_fit or rec.no_fit is not None
-            top = rec.top
-            summary.append((str(path), top.name if top else "no fit", f"{top.score:.1f}" if top else ""))
-            json_summary.append({"file": str(path), "top": top.tool if top else None,
-                                 "score": top.score if top else None, "no_fit": rec.no_fit is not None,
-                                 "problems": []})
-            if args.format == "json" and many and out_dir is None:  # stdout or one .json file
-                from .render.jsonout import envelope
-
-                json_results.append(envelope(rec, str(path)))
+            no_fit = no_fit or result.no_fit
+            summary.append((str(path), result.top_name or "no fit",
+                            f"{result.score:.1f}" if result.score is not None else ""))
+            json_summary.append({"file": str(path), "top": result.top, "score": result.score,
+                                 "no_fit": result.no_fit, "problems": []})
+            if result.envelope is not None:
+                json_results.append(result.envelope)
             else:
-                text = render(rec, args.format, source=str(path), width=width or 100, color=to_terminal,
-                              knowledge=kb, evidence=args.evidence)
+                text = result.text or ""
                 if out_dir is not None:
                     target = out_dir / f"{path.stem}.{EXTENSIONS[args.format]}"
                     write_atomic(target, text, force=args.force)

@@ -32,6 +32,7 @@ class Firing:
 class _Evaluation:
     firings: list[Firing] = field(default_factory=list)
     derived: list[dict[str, Any]] = field(default_factory=list)
+    seen: set[tuple[tuple[str, Any], ...]] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)
 
 
@@ -62,27 +63,30 @@ _RUNTIME = _Runtime()
 
 def _make_action(rule_id: str, effect_types: list[str], derive_fields: dict[int, dict[str, Any]],
                  aliases: list[str]) -> Any:
-    from durable.engine import MessageObservedException
-
     def action(c: Any) -> None:
         evaluation = _RUNTIME.live.get(c.s.sid)
         if evaluation is None:  # not ours: a stale session
             return
         try:
+            derived: list[dict[str, Any]] = []
             # Rules fire in batches (`cap`): one action call carries every match ready so far,
             # which saves durable-rules' per-action round trip for each of them.
             for frame in c.m:
-                bindings = {alias: dict(getattr(frame, alias)._d) for alias in aliases}
+                matched = frame._d  # the raw dicts: durable's Content wrappers cost a call per field
+                bindings = {alias: dict(matched[alias]) for alias in aliases}
                 for index, etype in enumerate(effect_types):
                     if etype == "derive":
                         fact = {k: _resolve(v, bindings) for k, v in derive_fields[index].items()}
-                        try:
-                            c.assert_fact(dict(fact))
-                        except MessageObservedException:
+                        key = tuple(sorted(fact.items()))
+                        if key in evaluation.seen:
                             continue  # derived facts form a set: the same conclusion twice is one
-                        fact.pop("sid", None)
+                        evaluation.seen.add(key)
                         evaluation.derived.append(fact)
+                        derived.append({**fact, "sid": c.s.sid})
                     evaluation.firings.append(Firing(rule_id, index, bindings))
+            if derived:
+                # One call for the whole batch; Closure.assert_fact would make one per fact.
+                c._ruleset.assert_facts(derived)
         except Exception as exc:
             evaluation.errors.append(f"rule {rule_id}: {type(exc).__name__}: {exc}")
 

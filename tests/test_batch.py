@@ -174,3 +174,79 @@ def test_korean_table_snapshot_stays_aligned() -> None:
     assert len(blocks) >= 2 and any("추천" in line for b in blocks for line in b)
     for block in blocks:
         assert len({cell_len(line) for line in block}) == 1, block[0]
+
+
+def _mixed_batch(directory: Path, copies: int) -> Path:
+    """The examples several times over, plus one file with a typo."""
+    directory.mkdir()
+    for n in range(copies):
+        for path in sorted(EXAMPLES.glob("*.yaml")):
+            (directory / f"{n:02d}-{path.name}").write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    (directory / "zz-bad.yaml").write_text("requirements:\n  canery: must\n", encoding="utf-8")
+    return directory
+
+
+def test_worker_processes_write_exactly_what_one_process_writes(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    inputs = _mixed_batch(tmp_path / "in", 2)
+    outputs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out-{jobs}"
+        assert main(["recommend", str(inputs), "--format", "json", "-o", str(out), "-j", jobs]) == 2
+        err = capsys.readouterr().err
+        assert "canery" in err and "Traceback" not in err
+        outputs[jobs] = {p.name: p.read_bytes() for p in out.iterdir()}
+        document = tmp_path / f"all-{jobs}.json"
+        assert main(["recommend", str(inputs), "--format", "json", "-o", str(document), "-j", jobs,
+                     "--no-what-if"]) == 2
+        capsys.readouterr()
+        assert not document.exists()  # one output file holds all or nothing
+    assert len(outputs["1"]) == len(list(inputs.iterdir())) - 1
+    assert outputs["1"] == outputs["2"]
+
+
+def test_a_parallel_batch_really_runs_in_worker_processes() -> None:
+    import multiprocessing
+
+    from recommender.batch import Job, run_batch
+
+    job = Job(knowledge=None, rules=None, lang="en", what_if=False, format="json", envelope=True, width=100,
+              color=False, evidence=False)
+    paths = sorted(EXAMPLES.glob("*.yaml"))
+    results = run_batch(paths, job, jobs=2)
+    first = next(results)
+    assert len(multiprocessing.active_children()) == 2
+    assert [first.path, *(r.path for r in results)] == paths
+    assert multiprocessing.active_children() == []  # the pool is shut down when the batch ends
+
+
+def test_jobs_must_be_a_positive_number(capsys: pytest.CaptureFixture[str]) -> None:
+    from recommender import batch, cli
+
+    assert cli.PARALLEL_FROM == batch.PARALLEL_FROM
+    for value in ("0", "two"):
+        with pytest.raises(SystemExit) as stop:
+            main(["recommend", str(EXAMPLES), "-j", value])
+        assert stop.value.code == 2
+        assert "--jobs" in capsys.readouterr().err
+
+
+def test_ctrl_c_stops_a_parallel_batch_cleanly(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    inputs = _mixed_batch(tmp_path / "in", 8)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "recommender", "recommend", str(inputs), "--format", "json",
+                             "-o", str(out), "-j", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (out.exists() and any(out.glob("*.json"))):
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C does: to every process of the group
+    _stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "not written" in stderr and "Traceback" not in stderr
+    assert not list(out.glob(".*.tmp"))  # no half-written report left behind
