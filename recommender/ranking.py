@@ -8,7 +8,9 @@ orders the tools and picks the stack the rules suggested for the winner.
 from __future__ import annotations
 
 import itertools
+import string
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
@@ -43,6 +45,21 @@ class _Values(dict[str, Any]):
 
 def fill(template: str, values: dict[str, Any]) -> str:
     return template.format_map(_Values(values))
+
+
+@lru_cache(maxsize=1024)
+def template_names(template: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The root names a template uses ({r.req} -> r), and the aliases whose {alias.note} it shows."""
+    roots: set[str] = set()
+    noted: set[str] = set()
+    for _literal, name, _spec, _conversion in string.Formatter().parse(template):
+        if name:
+            root, _, rest = name.partition(".")
+            root = root.split("[", 1)[0]
+            roots.add(root)
+            if rest.startswith("note"):
+                noted.add(root)
+    return frozenset(roots), frozenset(noted)
 
 
 @dataclass
@@ -102,28 +119,34 @@ class Ranker:
             fields = self.fields(firing)
         if not self.texts:
             return _Resolved(firing.rule, effect, fields, "", [])
-        notes = {alias: self._fact_note(fact) for alias, fact in firing.bindings.items()}
-        values: dict[str, Any] = {alias: SimpleNamespace(**fact, note=notes[alias])
-                                  for alias, fact in firing.bindings.items()}
-        # `{note}` alone is the note of the first capability the rule matched.
-        values["note"] = next((notes[a] for a, f in firing.bindings.items() if f.get("kind") == "cap"), "")
+        template = pick(effect.text, self.lang) if effect.text else ""
+        # Only what the template names is looked up: a report has thousands of lines at scale.
+        names, noted = template_names(template)
+        values: dict[str, Any] = {}
+        for alias, fact in firing.bindings.items():
+            if alias in names:
+                values[alias] = SimpleNamespace(**fact, note=self._fact_note(fact) if alias in noted else "")
+        if "note" in names:  # `{note}` alone is the note of the first capability the rule matched
+            values["note"] = next((self._fact_note(f) for f in firing.bindings.values() if f.get("kind") == "cap"), "")
         tool = str(fields.get("tool", ""))
-        owner = str(fields.get("owner") or tool)
-        values["tool"] = self.name_of(tool)
-        if "requirement" in fields:
+        if "tool" in names:
+            values["tool"] = self.name_of(tool)
+        if "requirement" in names and "requirement" in fields:
             values["requirement"] = self.req_title(str(fields["requirement"]))
-        component = fields.get("component") or next(
-            (f["component"] for f in firing.bindings.values() if f.get("component") and f.get("tool") == tool), "")
-        if component:
-            values["component"] = self.component_name(owner, str(component))
+        if "component" in names:
+            component = fields.get("component") or next(
+                (f["component"] for f in firing.bindings.values() if f.get("component") and f.get("tool") == tool), "")
+            if component:
+                values["component"] = self.component_name(str(fields.get("owner") or tool), str(component))
         for key in ("by", "owner", "with"):
-            if fields.get(key):
+            if key in names and fields.get(key):
                 values[key] = self.name_of(str(fields[key]))
-        for fact in firing.bindings.values():
-            if "level" in fact:
-                values.setdefault("level", pick(self.messages.level_names.get(fact["level"], {}), self.lang)
-                                  or fact["level"])
-        text = fill(pick(effect.text, self.lang), values).strip() if effect.text else ""
+        if "level" in names:
+            for fact in firing.bindings.values():
+                if "level" in fact:
+                    values.setdefault("level", pick(self.messages.level_names.get(fact["level"], {}), self.lang)
+                                      or fact["level"])
+        text = fill(template, values).strip() if template else ""
         urls: list[str] = []
         for alias in effect.evidence:
             for url in self.evidence.get(firing.bindings[alias].get("ev", ""), []):

@@ -546,8 +546,9 @@ def _condition(field: str, value: Any) -> dict[str, Any]:
 def compile_pattern(pattern: dict[str, Any]) -> dict[str, Any]:
     conditions = [_condition(f, v) for f, v in pattern.items()]
     # durable-rules ignores a join condition (`$alias.field`) that follows an `$or` (an `in:`) in
-    # the same pattern, matching facts the rule excludes: joins go first, alternatives last.
-    conditions.sort(key=lambda c: 2 if "$or" in c else 0 if _joins(c) else 1)
+    # the same pattern, matching facts the rule excludes. Plain tests go first (they filter before
+    # any join), then the joins, then the alternatives.
+    conditions.sort(key=lambda c: 2 if "$or" in c else 1 if _joins(c) else 0)
     return conditions[0] if len(conditions) == 1 else {"$and": conditions}
 
 
