@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import SimpleNamespace
@@ -89,6 +90,7 @@ class Ranker:
         self.lang = lang
         self.effects = rules.effects_by_rule
         self.messages = rules.parameters
+        self._getters: dict[tuple[str, int], list[tuple[str, Callable[[Bindings], Any]]]] = {}
 
     # --- templates --------------------------------------------------------------------------
     def name_of(self, tool_id: str) -> str:
@@ -155,8 +157,14 @@ class Ranker:
         return _Resolved(firing.rule, effect, fields, text, urls)
 
     def fields(self, firing: Firing) -> dict[str, Any]:
-        effect = self.effects[firing.rule][firing.effect]
-        return {k: _value(v, firing.bindings) for k, v in effect.fields.items()}
+        """The effect's fields with every `$alias.field` replaced by the matched fact's value."""
+        key = (firing.rule, firing.effect)
+        getters = self._getters.get(key)
+        if getters is None:
+            effect = self.effects[firing.rule][firing.effect]
+            getters = self._getters[key] = [(k, _getter(v)) for k, v in effect.fields.items()]
+        bindings = firing.bindings
+        return {k: get(bindings) for k, get in getters}
 
     def _claim_note(self, fact: dict[str, Any]) -> str:
         try:
@@ -212,12 +220,13 @@ class Ranker:
                 raw = _product(resolved.fields.get("points", 0)) if etype in ("contribute", "risk") else 0.0
                 kind: ExplanationKind = "note" if etype == "note" else "misses" if etype == "miss" else \
                     "penalty" if raw < 0 else "meets" if req else "bonus"
-                tally.lines.append((raw, Explanation(
+                # Built from validated rules and knowledge, thousands per report: not re-validated.
+                tally.lines.append((raw, Explanation.model_construct(
                     rule=resolved.rule, kind=kind, requirement=str(req) if req else None,
                     component=resolved.fields.get("component") or None,
                     level=resolved.fields.get("level"), points=0.0, text=resolved.text,
                     evidence=resolved.evidence)))
-            if etype == "risk":
+            if etype == "risk" and self.texts:  # a risk's points are a line above; what-if needs no more
                 tally.risks.append(Risk(rule=resolved.rule, severity=resolved.fields["severity"],
                                         requirement=str(req) if req else None, text=resolved.text,
                                         evidence=resolved.evidence))
@@ -355,13 +364,18 @@ class Ranker:
         return self.message("order_single") if len(live) == 1 else ""
 
 
-def _value(value: Any, bindings: dict[str, dict[str, Any]]) -> Any:
+Bindings = dict[str, dict[str, Any]]
+
+
+def _getter(value: Any) -> Callable[[Bindings], Any]:
+    """A field's value from the matched facts, compiled once per effect rather than per firing."""
     if isinstance(value, list):
-        return [_value(v, bindings) for v in value]
+        parts = [_getter(v) for v in value]
+        return lambda bindings: [part(bindings) for part in parts]
     if isinstance(value, str) and value.startswith("$"):
         alias, _, name = value[1:].partition(".")
-        return bindings[alias][name]
-    return value
+        return lambda bindings: bindings[alias][name]
+    return lambda _bindings: value
 
 
 def _product(points: Any) -> float:

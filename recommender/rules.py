@@ -39,6 +39,7 @@ BASE_KINDS: dict[str, tuple[str, ...]] = {
 # The base kinds built from the requirements themselves; the rest come from the knowledge base and
 # the team's context, which what-if variants of one team's requirements share.
 VARIANT_KINDS = frozenset({"req", "totals"})
+SEVERITIES = ("high", "medium", "low")
 EFFECT_TYPES = ("derive", "contribute", "exclude", "cover", "risk", "miss", "note", "stack")
 # Fields every effect of a type must give.
 EFFECT_FIELDS: dict[str, tuple[str, ...]] = {
@@ -477,6 +478,9 @@ def check_rule(rule: Rule, catalogue: Catalogue | None,
         for needed in EFFECT_FIELDS[effect.type]:
             if needed not in effect.fields:
                 problems.append((f"effect {effect.type!r} needs field {needed!r}", f"add `{needed}:`"))
+        severity = effect.fields.get("severity")
+        if effect.type == "risk" and severity is not None and severity not in SEVERITIES:
+            problems.append((f"unknown severity {severity!r}", f"use one of: {', '.join(SEVERITIES)}"))
         if effect.type != "derive" and "en" not in effect.text:
             problems.append((f"effect {effect.type!r} has no English text", "add `text: {en: ...}`"))
         for lang, template in effect.text.items():

@@ -354,6 +354,7 @@ RULE_BREAKS: dict[str, Callable[[Path], Path]] = {
     "broken-text-template": _rule(then="      - note: {tool: argo, text: {en: '{tool'}}\n"),
     # The facts builder asserts only the capabilities asked about and the support rows of the
     # team's context; a pattern reaching past them would silently never fire.
+    "unknown-risk-severity": _rule(then="      - risk: {tool: argo, severity: urgent, text: {en: hi}}\n"),
     "cap-without-requirement": _rule(when="      - r: {kind: cap, level: native}\n"),
     "support-not-from-context": _rule(when="      - r: {kind: support, dim: traffic_router, value: istio}\n"),
 }
