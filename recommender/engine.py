@@ -13,15 +13,16 @@ import copy
 import itertools
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import EngineError
 from .rules import START_KIND, START_RULE, RuleBase, compile_stage
 
 
-@dataclass(frozen=True)
-class Firing:
-    """One rule firing: the rule, its effect index and the facts each alias matched."""
+class Firing(NamedTuple):
+    """One rule firing: the rule, its effect index and the facts each alias matched.
+
+    A named tuple: a report makes thousands, and a tuple is the cheapest immutable record."""
 
     rule: str
     effect: int
@@ -72,8 +73,10 @@ def _make_action(rule_id: str, effect_types: list[str], derive_fields: dict[int,
             # Rules fire in batches (`cap`): one action call carries every match ready so far,
             # which saves durable-rules' per-action round trip for each of them.
             for frame in c.m:
-                matched = frame._d  # the raw dicts: durable's Content wrappers cost a call per field
-                bindings = {alias: dict(matched[alias]) for alias in aliases}
+                # The raw dicts, fresh from durable's JSON decoding of this batch and never reused
+                # by it: its Content wrappers would cost a call per field.
+                matched = frame._d
+                bindings = {alias: matched[alias] for alias in aliases}
                 for index, etype in enumerate(effect_types):
                     if etype == "derive":
                         fact = {k: _resolve(v, bindings) for k, v in derive_fields[index].items()}
