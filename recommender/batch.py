@@ -10,7 +10,12 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .errors import Problem
+    from .knowledge import KnowledgeBase
+    from .rules import RuleBase
 
 # Starting a worker costs about one cold start (~0.3 s); below this many files one process wins.
 PARALLEL_FROM = 32
@@ -34,7 +39,7 @@ class Job:
 @dataclass
 class FileResult:
     path: Path
-    problems: list[Any] = field(default_factory=list)  # errors.Problem: the file could not be ranked
+    problems: list[Problem] = field(default_factory=list)  # the file could not be ranked
     top: str | None = None
     top_name: str | None = None
     score: float | None = None
@@ -54,7 +59,7 @@ def default_jobs(files: int) -> int:
     return max(1, min(cores, 8))
 
 
-def run_file(path: Path, job: Job, kb: Any, rules: Any) -> FileResult:
+def run_file(path: Path, job: Job, kb: KnowledgeBase, rules: RuleBase) -> FileResult:
     from .api import load_requirements, recommend
     from .errors import InputError
     from .render import render

@@ -20,7 +20,7 @@ class KnowledgeFacts:
         self.static: list[Fact] = []
         self.caps: dict[str, list[Fact]] = {}  # requirement id -> one cap fact per tool
         self.evidence: dict[str, list[str]] = {}
-        groups = {r.id: r.group for r in kb.catalogue.requirements}
+        groups = kb.catalogue.groups_by_requirement
         facts, evidence = self.static, self.evidence
         pairings: dict[tuple[str, str, str, str], list[str]] = {}
         for tool in kb.tools:
