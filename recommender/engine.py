@@ -43,6 +43,7 @@ class _Runtime:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.host: Any = None
+        self.sync_action: Any = None
         self.registered: set[str] = set()
         self.live: dict[str, _Evaluation] = {}
         self.counter = itertools.count(1)
@@ -55,8 +56,29 @@ class _Runtime:
                 def _run(self) -> None:
                     """No timer threads: this library never uses durable timers."""
 
+            class SyncAction(durable_engine.Promise):  # type: ignore[misc]
+                """An action as durable-rules runs it, without the reference cycle of its Promise.
+
+                durable's Promise.run defines a self-referencing timeout closure on every call (for
+                async actions); it kept each action's context and decoded facts alive until the
+                cyclic garbage collector came by, which then walked them over and over. These
+                actions are synchronous.
+                """
+
+                def run(self, c: Any, complete: Any) -> None:
+                    try:
+                        self._func(c)
+                    except BaseException as error:  # as durable does: the session records it
+                        c.s.exception = f"exception caught {error}"
+                    complete(None)
+
+            self.sync_action = SyncAction
             self.host = QuietHost()
         return self.host
+
+    def action(self, func: Any) -> Any:
+        self.ensure_host()
+        return self.sync_action(func)
 
 
 _RUNTIME = _Runtime()
@@ -123,12 +145,12 @@ def _register(rules: RuleBase) -> None:
             effects = rule.effects()
             aliases = [alias for alias, _ in rule.patterns() if alias != "none"]
             derive_fields = {i: dict(e.fields) for i, e in enumerate(effects) if e.type == "derive"}
-            definition[rule.id]["run"] = _make_action(rule.id, [e.type for e in effects], derive_fields,
-                                                      aliases)
+            definition[rule.id]["run"] = _RUNTIME.action(
+                _make_action(rule.id, [e.type for e in effects], derive_fields, aliases))
         for name, body in definition.items():
             if name.startswith("__sink."):
-                body["run"] = _never
-        definition[START_RULE]["run"] = _started
+                body["run"] = _RUNTIME.action(_never)
+        definition[START_RULE]["run"] = _RUNTIME.action(_started)
         # Host deletes `run` from the dict it is given.
         host.register_rulesets({_stage_name(rules, stage): copy.copy(definition)})
     _RUNTIME.registered.add(_stage_name(rules, rules.stages[0]))

@@ -231,3 +231,23 @@ def test_a_join_after_an_in_list_is_enforced() -> None:
               "positive": True, "must": False}]
     firings, _ = evaluate(rules, facts)
     assert [f.bindings["r"]["req"] for f in firings] == ["canary"]
+
+
+def test_a_recommendation_leaves_no_garbage_cycles() -> None:
+    """Everything a recommendation allocates is freed by reference counting when it ends; the
+    cyclic collector has nothing to find (durable's own action wrapper made a cycle per action,
+    which kept the decoded facts alive and made the collector walk them again and again)."""
+    import gc
+
+    requirements = load_requirements(EXAMPLES / "canary-on-istio.yaml")
+    recommend(requirements)
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        recommend(requirements)
+        found = gc.collect()
+        kinds = sorted({type(o).__name__ for o in gc.garbage})
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert found == 0, kinds
