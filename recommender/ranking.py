@@ -194,7 +194,7 @@ class Ranker:
         positive_weight = sum(weights[i] for i in requirements.requirements.values() if i != "avoid")
         scale = 100.0 / positive_weight if positive_weight else 0.0
         tallies: dict[str, _Tally] = {t.tool: _Tally() for t in self.kb.tools}
-        stack_effects: list[_Resolved] = []
+        stack_firings: list[tuple[Firing, dict[str, Any]]] = []
         seen: set[tuple[str, int, tuple[tuple[tuple[str, Any], ...], ...]]] = set()
         for firing in firings:
             etype = self.effects[firing.rule][firing.effect].type
@@ -207,11 +207,11 @@ class Ranker:
             if key in seen:
                 continue
             seen.add(key)
+            if etype == "stack":  # only the winner's are read: resolved once the winner is known
+                stack_firings.append((firing, fields))
+                continue
             resolved = self.resolve(firing, fields)
             tool = str(resolved.fields.get("tool"))
-            if etype == "stack":
-                stack_effects.append(resolved)
-                continue
             if tool not in tallies:
                 continue
             tally = tallies[tool]
@@ -243,7 +243,8 @@ class Ranker:
         for index, result in enumerate(results, start=1):
             result.rank = index
         winner = results[0] if results and results[0].verdict != "excluded" else None
-        stack = self._stack(winner, stack_effects) if winner else []
+        stack = self._stack(winner, [self.resolve(f, fields) for f, fields in stack_firings
+                                     if fields.get("tool") == winner.tool]) if winner else []
         if winner:
             winner.verdict = "recommended"
             in_stack = {p.tool for p in stack}
