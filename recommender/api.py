@@ -37,11 +37,24 @@ def _cached_knowledge(directory: str, digest: str) -> KnowledgeBase:
     return cached(KnowledgeBase, f"knowledge-{digest[:24]}", lambda: load_knowledge(directory))
 
 
-@lru_cache(maxsize=16)
-def _cached_rules(directory: str, digest: str, catalogue_json: str) -> RuleBase:
-    key = hashlib.sha256(f"{digest}{catalogue_json}".encode()).hexdigest()[:24]
-    return cached(RuleBase, f"rules-{key}",
-                  lambda: load_rules(directory, Catalogue.model_validate_json(catalogue_json)))
+# Rules are validated against the knowledge base's catalogue, so they are cached per (rules
+# content, knowledge content); the knowledge digest covers catalogue.yaml.
+_RULES: dict[tuple[str, str, str], RuleBase] = {}
+_RULES_LOCK = threading.Lock()
+
+
+def _cached_rules(directory: str, digest: str, kb: KnowledgeBase) -> RuleBase:
+    key = (directory, digest, kb.digest)
+    with _RULES_LOCK:
+        found = _RULES.get(key)
+    if found is None:
+        name = hashlib.sha256(f"{digest}{kb.digest}".encode()).hexdigest()[:24]
+        found = cached(RuleBase, f"rules-{name}", lambda: load_rules(directory, kb.catalogue))
+        with _RULES_LOCK:
+            if len(_RULES) >= 16:
+                _RULES.pop(next(iter(_RULES)))
+            _RULES[key] = found
+    return found
 
 
 _STAT_DIGESTS: dict[tuple[object, ...], str] = {}
@@ -91,11 +104,7 @@ def get_rules(rules: RuleBase | Path | str | None = None,
               knowledge: KnowledgeBase | Path | str | None = None) -> RuleBase:
     if isinstance(rules, RuleBase):
         return rules
-    return _cached_rules(*_content_key(rules, "rules"), _catalogue_json(get_knowledge(knowledge)))
-
-
-def _catalogue_json(kb: KnowledgeBase) -> str:
-    return kb.catalogue.model_dump_json()
+    return _cached_rules(*_content_key(rules, "rules"), get_knowledge(knowledge))
 
 
 def check_vocabulary(requirements: Requirements, catalogue: Catalogue, file: str = "<requirements>",
