@@ -37,8 +37,8 @@ LocalText = Annotated[Text, BeforeValidator(_as_text)]
 
 
 def _web_address(value: str) -> str:
-    """An http(s) address with a host and no spaces, kept as written. (pydantic's HttpUrl would
-    do, but importing it costs every run ~15 ms of email and package-metadata modules.)"""
+    """An http(s) address with a host and no spaces, kept exactly as the knowledge file wrote it
+    (pydantic's HttpUrl would rewrite it, e.g. add a trailing slash, and costs an import)."""
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in value):
         raise ValueError(f"not a web address: {value!r}")
