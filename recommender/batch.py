@@ -94,6 +94,7 @@ def run_batch(paths: list[Path], job: Job, jobs: int) -> Iterator[FileResult]:
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     # spawn, not fork: a forked child would inherit the rule engine's state and any live thread.
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=multiprocessing.get_context("spawn"),
@@ -101,6 +102,10 @@ def run_batch(paths: list[Path], job: Job, jobs: int) -> Iterator[FileResult]:
     try:
         chunk = max(1, min(16, len(paths) // (jobs * 8)))
         yield from pool.map(_worker_run, paths, chunksize=chunk)
+    except BrokenProcessPool as exc:
+        from .errors import EngineError
+
+        raise EngineError(f"a worker process died ({exc}); run again with -j 1 to see which file") from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
