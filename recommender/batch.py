@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .interrupts import ctrl_c_held, ignore_ctrl_c
+
 if TYPE_CHECKING:
     from .errors import Problem
     from .knowledge import KnowledgeBase
@@ -101,7 +103,11 @@ def run_batch(paths: list[Path], job: Job, jobs: int) -> Iterator[FileResult]:
                                initializer=_worker_start, initargs=(job,))
     try:
         chunk = max(1, min(16, len(paths) // (jobs * 8)))
-        yield from pool.map(_worker_run, paths, chunksize=chunk)
+        # Workers start here, with Ctrl-C held until each one ignores it: one arriving while a worker
+        # is still starting would otherwise print that worker's traceback.
+        with ctrl_c_held():
+            results = pool.map(_worker_run, paths, chunksize=chunk)
+        yield from results
     except BrokenProcessPool as exc:
         from .errors import EngineError
 
@@ -116,11 +122,9 @@ _worker: dict[str, Any] = {}
 
 
 def _worker_start(job: Job) -> None:
-    import signal
-
     from .api import get_knowledge, get_rules
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    ignore_ctrl_c()
     _worker.update(job=job, kb=get_knowledge(job.knowledge), rules=get_rules(job.rules, job.knowledge))
 
 

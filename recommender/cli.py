@@ -103,22 +103,25 @@ def _data_options(p: argparse.ArgumentParser) -> None:
 def write_atomic(path: Path, text: str, *, force: bool) -> None:
     """Write via a temporary file and rename, so a reader never sees half a report."""
     from .errors import InputError, Problem
+    from .interrupts import ctrl_c_held
 
     if path.exists() and not force:
         raise InputError([Problem(str(path), "", "already exists", "pass --force to overwrite it")])
     directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        # mkstemp creates the file owner-only; a report is an ordinary file, readable as the umask says.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # Ctrl-C held: a KeyboardInterrupt between mkstemp and the try would leave the temporary file behind.
+    with ctrl_c_held():
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            # mkstemp creates the file owner-only; a report is an ordinary file, readable as the umask says.
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
 
 def default_lang(explicit: str | None) -> str:

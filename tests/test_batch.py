@@ -129,6 +129,29 @@ def test_interrupted_batch_keeps_finished_reports_and_names_the_rest(tmp_path: P
     assert "not written" in err and "ml-batch-team.yaml" in err
 
 
+@pytest.mark.skipif(not hasattr(__import__("signal"), "pthread_sigmask"), reason="POSIX signal masks")
+def test_ctrl_c_while_a_report_is_being_written_leaves_it_whole(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import signal
+    import tempfile
+
+    from recommender.cli import write_atomic
+
+    real = tempfile.mkstemp
+
+    def ctrl_c_right_after_create(*args: object, **kwargs: object) -> tuple[int, str]:
+        created = real(*args, **kwargs)  # type: ignore[call-overload]
+        os.kill(os.getpid(), signal.SIGINT)  # lands before write_atomic could guard the temporary file
+        return created  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(tempfile, "mkstemp", ctrl_c_right_after_create)
+    report = tmp_path / "report.json"
+    with pytest.raises(KeyboardInterrupt):  # the interrupt is held, not swallowed
+        write_atomic(report, "{}\n", force=False)
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+    assert report.read_text(encoding="utf-8") == "{}\n"
+
+
 def test_schema_lists_the_vocabulary(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
@@ -229,6 +252,23 @@ def test_jobs_must_be_a_positive_number(capsys: pytest.CaptureFixture[str]) -> N
             main(["recommend", str(EXAMPLES), "-j", value])
         assert stop.value.code == 2
         assert "--jobs" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "pthread_sigmask"), reason="POSIX signal masks")
+def test_a_worker_drops_a_ctrl_c_that_arrived_while_it_was_starting() -> None:
+    import subprocess
+    import sys
+
+    # Workers start with Ctrl-C held (inherited from run_batch); one that arrived meanwhile must vanish,
+    # not raise a KeyboardInterrupt with a traceback once the worker lets signals in.
+    code = ("import os, signal\n"
+            "signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})\n"
+            "os.kill(os.getpid(), signal.SIGINT)\n"
+            "from recommender.interrupts import ignore_ctrl_c\n"
+            "ignore_ctrl_c()\n"
+            "print(signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, set()))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "False\n", "")
 
 
 def test_ctrl_c_stops_a_parallel_batch_cleanly(tmp_path: Path) -> None:
