@@ -146,8 +146,13 @@ def test_ctrl_c_while_a_report_is_being_written_leaves_it_whole(tmp_path: Path,
 
     monkeypatch.setattr(tempfile, "mkstemp", ctrl_c_right_after_create)
     report = tmp_path / "report.json"
-    with pytest.raises(KeyboardInterrupt):  # the interrupt is held, not swallowed
-        write_atomic(report, "{}\n", force=False)
+    # As at a terminal, even when the tests run where SIGINT is ignored (a background job of a script).
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):  # the interrupt is held, not swallowed
+            write_atomic(report, "{}\n", force=False)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
     assert report.read_text(encoding="utf-8") == "{}\n"
 
@@ -281,7 +286,9 @@ def test_ctrl_c_stops_a_parallel_batch_cleanly(tmp_path: Path) -> None:
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "recommender", "recommend", str(inputs), "--format", "json",
                              "-o", str(out), "-j", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True,
+                            # as at a terminal, even when the tests run where SIGINT is ignored
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not (out.exists() and any(out.glob("*.json"))):
         time.sleep(0.02)
