@@ -96,7 +96,15 @@ def decisive(rec: Recommendation, ranker: Ranker, limit: int = 3) -> Decisive | 
     diffs = sorted(((a.get(k, 0.0) - b.get(k, 0.0), k) for k in set(a) | set(b)), key=lambda p: (-p[0], p[1]))
     factors = [Factor(requirement=k, difference=round(d, 2)) for d, k in diffs[:limit] if d > 0.005]
     margin = round(first.score - second.score, 1)
-    if margin == 0:
+    if margin == 0 and first.standing != second.standing:
+        # Both at the 100 cap: the context bonuses it cut (a platform that ships the tool, one the
+        # team already runs) decide, and are the factors.
+        cut = sorted(((v - second.beyond_cap.get(k, 0.0), k) for k, v in first.beyond_cap.items()),
+                     key=lambda p: (-p[0], p[1]))
+        factors = [Factor(requirement=k, difference=round(d, 2)) for d, k in cut[:limit] if d > 0.005]
+        text = ranker.message("order_beyond_cap", first=first.name, second=second.name,
+                              factors=", ".join(_label(ranker, f.requirement, first) for f in factors))
+    elif margin == 0:
         text = ranker.message("order_tie", first=first.name, second=second.name)
     else:
         text = ranker.message("order_margin", first=first.name, second=second.name, margin=f"{margin:.1f}",
@@ -109,7 +117,7 @@ def sensitivity(requirements: Requirements, rec: Recommendation, ranker: Ranker,
     current = rec.top.tool if rec.top else None
     live = [r for r in rec.ranking if r.verdict != "excluded"]
     # The outcome as top_picks reports it: a tie at the top that only the tie-break settles is one.
-    outcome = f"{live[0].tool}|{live[1].tool}" if len(live) > 1 and live[0].score == live[1].score else current
+    outcome = f"{live[0].tool}|{live[1].tool}" if len(live) > 1 and live[0].standing == live[1].standing else current
     steps: list[tuple[str, str, str]] = []
     variants: list[Requirements] = []
     for req_id, importance in sorted(requirements.requirements.items()):

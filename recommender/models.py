@@ -125,6 +125,13 @@ class ToolResult(_Model):
     musts_met: int = 0
     musts_total: int = 0
     why_not: list[WhyNot] = Field(default_factory=list)
+    # Context bonuses the 100 cap took off, by rule: between two tools at 100, they still decide.
+    beyond_cap: dict[str, float] = Field(default_factory=dict)
+
+    @property
+    def standing(self) -> tuple[float, float]:
+        """What orders tools before any tie-break: the score, then the bonus points beyond the cap."""
+        return self.score, round(sum(self.beyond_cap.values()), 2)
 
     @property
     def risks_beyond_lines(self) -> list[Risk]:

@@ -238,7 +238,7 @@ class Ranker:
                                           text=resolved.text, evidence=resolved.evidence))
         musts = sorted(r for r, i in requirements.requirements.items() if i == "must")
         results = [self._result(tool, tally, scale, musts) for tool, tally in tallies.items()]
-        results.sort(key=lambda r: (r.verdict == "excluded", -r.score, -r.musts_met,
+        results.sort(key=lambda r: (r.verdict == "excluded", -r.standing[0], -r.standing[1], -r.musts_met,
                                     MATURITY_ORDER.get(self.kb.tool(r.tool).project.cncf.maturity, 9), r.tool))
         for index, result in enumerate(results, start=1):
             result.rank = index
@@ -290,6 +290,7 @@ class Ranker:
         # Only bonuses (context, not requirements) can lift a total past 100. The cap comes last,
         # after the penalties, and is taken off the smallest bonuses, so the lines still add up.
         excess = round(total - 100.0, 2)
+        beyond_cap: dict[str, float] = {}
         for line in sorted((e for e in explanations if e.kind == "bonus"), key=lambda e: e.points):
             if excess <= 0:
                 break
@@ -297,6 +298,7 @@ class Ranker:
             line.points = round(line.points - cut, 2)
             excess = round(excess - cut, 2)
             total -= cut
+            beyond_cap[line.rule] = round(beyond_cap.get(line.rule, 0.0) + cut, 2)
         # Most decisive first: gains by points, then the lines worth nothing, then the losses.
         explanations.sort(key=lambda e: (0 if e.points > 0 else 2 if e.points < 0 else 1,
                                          -abs(e.points), e.requirement or "", e.rule))
@@ -307,7 +309,8 @@ class Ranker:
             tool=tool, name=self.name_of(tool), rank=0, score=min(100.0, max(0.0, round(total, 1))),
             verdict="excluded" if standing else "viable", explanations=explanations,
             risks=sorted(tally.risks, key=lambda r: (("high", "medium", "low").index(r.severity), r.rule)),
-            exclusions=standing, covers=tally.covers, musts_met=len(musts) - len(failed), musts_total=len(musts))
+            exclusions=standing, covers=tally.covers, musts_met=len(musts) - len(failed), musts_total=len(musts),
+            beyond_cap=beyond_cap)
 
     def _stack(self, winner: ToolResult, effects: list[_Resolved]) -> list[StackPart]:
         parts: dict[tuple[str, str], StackPart] = {}

@@ -20,7 +20,7 @@ from .rules import RuleBase
 def top_picks(variants: Sequence[Requirements], kb: KnowledgeBase, rules: RuleBase) -> list[str | None]:
     """The top pick of each variant, ranked by the rules that can move a score or a verdict.
 
-    None means no fit; "a|b" a tie on score that only the tie-break settles.
+    None means no fit; "a|b" a tie (on score and bonus beyond the cap) that only the tie-break settles.
     """
     lean = rules.scoring_only
     worlds = lean.in_worlds
@@ -49,6 +49,6 @@ def _top(ranking: list[ToolResult]) -> str | None:
     live = [r for r in ranking if r.verdict != "excluded"]
     if not live:
         return None
-    if len(live) > 1 and live[1].score == live[0].score:
+    if len(live) > 1 and live[1].standing == live[0].standing:
         return f"{live[0].tool}|{live[1].tool}"
     return live[0].tool

@@ -222,13 +222,13 @@ def test_an_unmet_requirement_does_not_change_the_top_pick_when_bonuses_exceed_1
 
 
 def _top_of_full_run(reqs: dict[str, str], ctx: dict[str, Any]) -> str | None:
-    """The top pick as a full, single recommendation reports it ("a|b" for a tie on score)."""
+    """The top pick as a full, single recommendation reports it ("a|b" for a tie the tie-break settles)."""
     if not any(v != "avoid" for v in reqs.values()):
         return None
     live = [r for r in run(reqs, ctx).ranking if r.verdict != "excluded"]
     if not live:
         return None
-    return f"{live[0].tool}|{live[1].tool}" if len(live) > 1 and live[1].score == live[0].score else live[0].tool
+    return f"{live[0].tool}|{live[1].tool}" if len(live) > 1 and live[1].standing == live[0].standing else live[0].tool
 
 
 # Progressive delivery against a team's router, metrics and workloads: where the rules that join

@@ -105,3 +105,28 @@ def test_statefulset_canaries_penalise_argo_rollouts_and_flagger() -> None:
     for tool in ("argo", "flux"):
         assert any(e.rule == "pd.workload_gap_penalty" for e in result(rec, tool).explanations)
     assert not any(e.rule == "pd.workload_gap_penalty" for e in result(rec, "openkruise").explanations)
+
+
+def test_on_aks_flux_leads_when_both_engines_meet_everything() -> None:
+    # learn.microsoft.com "GitOps with Flux v2" (AKS / Arc): the cluster extension installs and
+    # manages Flux. Argo CD meets these requirements too, so both reach the 100 cap, and the
+    # platform that ships Flux must still decide rather than the alphabetical tie-break.
+    rec = run({"gitops_sync": "must", "multi_cluster": "high", "helm": "high"}, {"platform": "azure-aks"})
+    flux, argo = result(rec, "flux"), result(rec, "argo")
+    assert flux.score == argo.score == 100.0
+    assert order(rec)[0] == "flux" and flux.verdict == "recommended"
+    assert set(flux.beyond_cap) == {"context.platform_ships_it"} and argo.beyond_cap == {}
+    assert rec.decisive is not None and rec.decisive.margin == 0
+    assert [f.requirement for f in rec.decisive.factors] == ["context.platform_ships_it"]
+    assert "azure-aks" in rec.order_reason and "tie" not in rec.order_reason
+
+
+def test_a_team_already_running_argo_cd_keeps_it_when_flux_meets_everything_too() -> None:
+    # Both engines meet these natively; what the team already runs carries over (manifests,
+    # skills, operations), so the one in use leads instead of the alphabetical tie-break.
+    reqs = {"gitops_sync": "must", "helm": "high", "kustomize": "high"}
+    assert order(run(reqs, {"already_using": ["flux"]}))[0] == "flux"
+    assert order(run(reqs, {"already_using": ["argo-cd"]}))[0] == "argo"
+    tie = run(reqs)
+    assert result(tie, "flux").standing == result(tie, "argo").standing  # nothing separates them
+    assert tie.decisive is not None and "tie" in tie.decisive.text
