@@ -41,8 +41,10 @@ def translate(problem: Problem, lang: str) -> tuple[str, str, str, str]:
         if found:
             message = entry["ko"].format(**found.groupdict())
             # A specific fix (a "did you mean") is more useful than the generic one: keep it.
-            fix = problem.fix if "did you mean" in problem.fix or "use one of" in problem.fix else entry["fix"]
+            specific = ("did you mean", "use one of", "the fields here are")
+            fix = problem.fix if any(s in problem.fix for s in specific) else entry["fix"]
             fix = fix.replace("did you mean", "혹시").replace("use one of:", "다음 중 하나:")
+            fix = fix.replace("remove it; the fields here are:", "지우세요. 여기에 쓸 수 있는 필드:")
             fix = fix.replace("allowed:", "허용 값:")
             break
     return message, fix, _where(problem.where), "해결"

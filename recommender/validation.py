@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+import difflib
+from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -12,12 +13,43 @@ from .yamlio import YamlDoc
 M = TypeVar("M", bound=BaseModel)
 
 
-def _fix_for(error: Any) -> str:
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model whose fields are expected at `loc`, following nested, optional, list and dict fields."""
+    current = model
+    for step in loc:
+        field = current.model_fields.get(step) if isinstance(step, str) else None
+        if field is None:
+            continue  # a list index or a dict key: the element's model is the one already found
+        inner = _inner_model(field.annotation)
+        if inner is None:
+            return None
+        current = inner
+    return current
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _fix_for(error: Any, model: type[BaseModel] | None = None) -> str:
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
     if kind == "literal_error":
         return f"use one of: {ctx.get('expected', '')}"
     if kind == "extra_forbidden":
+        loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        parent = _model_at(model, loc[:-1]) if model is not None else None
+        if parent is not None and loc and isinstance(loc[-1], str):
+            close = difflib.get_close_matches(loc[-1], list(parent.model_fields), n=1)
+            if close:
+                return f"did you mean {close[0]!r}?"
+            return f"remove it; the fields here are: {', '.join(parent.model_fields)}"
         return "remove this field or check its spelling"
     if kind == "missing":
         return "add this field"
@@ -26,11 +58,12 @@ def _fix_for(error: Any) -> str:
     return ""
 
 
-def problems_from(exc: ValidationError, doc: YamlDoc, prefix: tuple[str | int, ...] = ()) -> list[Problem]:
+def problems_from(exc: ValidationError, doc: YamlDoc, prefix: tuple[str | int, ...] = (),
+                  model: type[BaseModel] | None = None) -> list[Problem]:
     problems = []
     for error in exc.errors():
         loc = tuple(p for p in (*prefix, *error["loc"]) if not (isinstance(p, str) and p.startswith("function-")))
-        problems.append(Problem(doc.file, doc.where(loc) or "top level", error["msg"], _fix_for(error)))
+        problems.append(Problem(doc.file, doc.where(loc) or "top level", error["msg"], _fix_for(error, model)))
     return problems
 
 
@@ -39,4 +72,4 @@ def validate(model: type[M], doc: YamlDoc) -> M:
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
-        raise InputError(problems_from(exc, doc)) from None
+        raise InputError(problems_from(exc, doc, model=model)) from None

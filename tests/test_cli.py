@@ -61,6 +61,8 @@ def test_no_fit_exit_code_only_when_asked(capsys: pytest.CaptureFixture[str]) ->
     ("version: 2\nrequirements: {canary: must}\n", "unsupported version"),
     ("requirements: {canary: !!python/object:os.system x}\n", "is not allowed"),
     ("context: {traffic_router: istoi}\nrequirements: {canary: must}\n", "did you mean 'istio'"),
+    ("context: {platforms: openshift}\nrequirements: {canary: must}\n", "did you mean 'platform'"),
+    ("context: {mesh: istio}\nrequirements: {canary: must}\n", "the fields here are: traffic_router, "),
 ])
 def test_bad_input_exits_2_with_file_and_place(tmp_path: Path, content: str, expected: str) -> None:
     path = tmp_path / "reqs.yaml"
@@ -154,6 +156,18 @@ def test_kb_lint_reports_a_missing_translation(knowledge_copy: Path, tmp_path: P
     assert done.returncode == 2 and "missing ko translation: keptn: capabilities.canary.note" in done.stdout
 
 
+def test_a_misspelt_field_deep_in_a_knowledge_file_gets_a_suggestion(knowledge_copy: Path) -> None:
+    import yaml
+
+    path = knowledge_copy / "keptn.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["capabilities"]["canary"]["evidnce"] = data["capabilities"]["canary"].pop("evidence")
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    done = cli("kb", "lint", "--knowledge", str(knowledge_copy))
+    assert done.returncode == 2 and "capabilities.canary.evidnce" in done.stdout + done.stderr
+    assert "did you mean 'evidence'" in done.stdout + done.stderr
+
+
 def test_problems_are_reported_in_korean_in_file_order(tmp_path: Path) -> None:
     path = tmp_path / "reqs.yaml"
     path.write_text("requirements:\n  canery: must\n  canary: sometimes\n  canary: high\n")
@@ -167,6 +181,15 @@ def test_problems_are_reported_in_korean_in_file_order(tmp_path: Path) -> None:
     english = subprocess.run([sys.executable, "-m", "recommender", "recommend", str(path)], capture_output=True,
                              text=True, timeout=120, env={**os.environ, "LANG": "C.UTF-8", "LC_ALL": ""})
     assert "unknown requirement id 'canery'" in english.stderr
+
+
+def test_a_context_field_typo_is_answered_in_korean_too(tmp_path: Path) -> None:
+    path = tmp_path / "reqs.yaml"
+    path.write_text("context:\n  platforms: openshift\n  mesh: istio\nrequirements: {canary: must}\n")
+    done = cli("recommend", str(path), "--lang", "ko")
+    assert done.returncode == 2
+    assert "혹시 'platform'?" in done.stderr
+    assert "지우세요. 여기에 쓸 수 있는 필드: traffic_router" in done.stderr
 
 
 def test_cli_offers_exactly_the_formats_the_renderers_have() -> None:
