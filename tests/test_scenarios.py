@@ -130,3 +130,16 @@ def test_a_team_already_running_argo_cd_keeps_it_when_flux_meets_everything_too(
     tie = run(reqs)
     assert result(tie, "flux").standing == result(tie, "argo").standing  # nothing separates them
     assert tie.decisive is not None and "tie" in tie.decisive.text
+
+
+def test_canary_on_gateway_api_prefers_the_controller_that_drives_it_natively() -> None:
+    # Flagger's router package has gatewayapi v1/v1beta1 providers; Argo Rollouts reaches the
+    # Gateway API only through the argoproj-labs plugin (argo-rollouts docs, traffic-management
+    # plugins). Both meet canary and analysis; the partial router support must cost Argo points.
+    rec = run({"canary": "must", "metric_analysis_rollback": "must", "gitops_sync": "high"},
+              {"traffic_router": "gateway-api", "metrics_provider": "prometheus"})
+    assert order(rec)[0] == "flux"
+    argo = result(rec, "argo")
+    assert any(e.rule == "pd.router_partial_penalty" and e.requirement == "canary" and e.points < 0
+               for e in argo.explanations)
+    assert not any(e.rule == "pd.router_partial_penalty" for e in result(rec, "flux").explanations)
