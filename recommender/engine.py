@@ -84,8 +84,7 @@ class _Runtime:
 _RUNTIME = _Runtime()
 
 
-def _make_action(rule_id: str, effect_types: list[str], derive_fields: dict[int, dict[str, Any]],
-                 aliases: list[str]) -> Any:
+def _make_action(rule_id: str, effect_types: list[str], derive_fields: dict[int, dict[str, Any]]) -> Any:
     def action(c: Any) -> None:
         evaluation = _RUNTIME.live.get(c.s.sid)
         if evaluation is None:  # not ours: a stale session
@@ -95,10 +94,10 @@ def _make_action(rule_id: str, effect_types: list[str], derive_fields: dict[int,
             # Rules fire in batches (`cap`): one action call carries every match ready so far,
             # which saves durable-rules' per-action round trip for each of them.
             for frame in c.m:
-                # The raw dicts, fresh from durable's JSON decoding of this batch and never reused
-                # by it: its Content wrappers would cost a call per field.
-                matched = frame._d
-                bindings = {alias: matched[alias] for alias in aliases}
+                # The raw dict, fresh from durable's JSON decoding of this batch and never reused by
+                # it (its Content wrappers would cost a call per field). Its keys are the rule's
+                # aliases: durable unwraps a frame only for an alias `m`, which rules may not use.
+                bindings: dict[str, dict[str, Any]] = frame._d
                 for index, etype in enumerate(effect_types):
                     if etype == "derive":
                         fact = {k: _resolve(v, bindings) for k, v in derive_fields[index].items()}
@@ -143,10 +142,9 @@ def _register(rules: RuleBase) -> None:
             if rule.stage != stage:
                 continue
             effects = rule.effects()
-            aliases = [alias for alias, _ in rule.patterns() if alias != "none"]
             derive_fields = {i: dict(e.fields) for i, e in enumerate(effects) if e.type == "derive"}
             definition[rule.id]["run"] = _RUNTIME.action(
-                _make_action(rule.id, [e.type for e in effects], derive_fields, aliases))
+                _make_action(rule.id, [e.type for e in effects], derive_fields))
         for name, body in definition.items():
             if name.startswith("__sink."):
                 body["run"] = _RUNTIME.action(_never)
