@@ -72,9 +72,24 @@ class _Resolved:
     evidence: list[str]
 
 
+@dataclass(slots=True)
+class _Line:
+    """An explanation line while a tool's tally settles; it becomes an Explanation only in a full
+    report (what-if re-runs need the points, not thousands of output objects)."""
+
+    rule: str
+    kind: ExplanationKind
+    requirement: str | None
+    component: str | None
+    level: str | None
+    text: str
+    evidence: list[str]
+    points: float = 0.0
+
+
 @dataclass
 class _Tally:
-    lines: list[tuple[float, Explanation]] = field(default_factory=list)
+    lines: list[tuple[float, _Line]] = field(default_factory=list)
     risks: list[Risk] = field(default_factory=list)
     exclusions: list[Exclusion] = field(default_factory=list)
     covers: list[Cover] = field(default_factory=list)
@@ -220,12 +235,9 @@ class Ranker:
                 raw = _product(resolved.fields.get("points", 0)) if etype in ("contribute", "risk") else 0.0
                 kind: ExplanationKind = "note" if etype == "note" else "misses" if etype == "miss" else \
                     "penalty" if raw < 0 else "meets" if req else "bonus"
-                # Built from validated rules and knowledge, thousands per report: not re-validated.
-                tally.lines.append((raw, Explanation.model_construct(
-                    rule=resolved.rule, kind=kind, requirement=str(req) if req else None,
-                    component=resolved.fields.get("component") or None,
-                    level=resolved.fields.get("level"), points=0.0, text=resolved.text,
-                    evidence=resolved.evidence)))
+                tally.lines.append((raw, _Line(resolved.rule, kind, str(req) if req else None,
+                                               resolved.fields.get("component") or None,
+                                               resolved.fields.get("level"), resolved.text, resolved.evidence)))
             if etype == "risk" and self.texts:  # a risk's points are a line above; what-if needs no more
                 tally.risks.append(Risk(rule=resolved.rule, severity=resolved.fields["severity"],
                                         requirement=str(req) if req else None, text=resolved.text,
@@ -265,7 +277,7 @@ class Ranker:
             if raw > 0 and line.requirement:
                 best[line.requirement] = max(best.get(line.requirement, 0.0), raw)
         credited: set[str] = set()
-        lines: list[tuple[float, Explanation]] = []
+        lines: list[tuple[float, _Line]] = []
         for raw, line in sorted(tally.lines, key=lambda p: -p[0]):
             if raw > 0 and line.requirement:
                 if line.requirement in credited or raw < best[line.requirement]:
@@ -277,7 +289,7 @@ class Ranker:
         gains = [(raw, line) for raw, line in lines if raw >= 0]
         losses = [(raw, line) for raw, line in lines if raw < 0]
         total = 0.0
-        explanations: list[Explanation] = []
+        explanations: list[_Line] = []
         for raw, line in sorted(gains, key=lambda p: (-p[0], p[1].requirement or "", p[1].rule)):
             line.points = round(raw * scale, 2)
             total += line.points
@@ -305,9 +317,13 @@ class Ranker:
         lifted = {(c.requirement) for c in tally.covers}
         standing = [e for e in tally.exclusions if e.requirement not in lifted]
         failed = {e.requirement for e in standing}
+        # Built from validated rules and knowledge, thousands per report: not re-validated.
+        final = [Explanation.model_construct(rule=e.rule, kind=e.kind, requirement=e.requirement,
+                                             component=e.component, level=e.level, points=e.points, text=e.text,
+                                             evidence=e.evidence) for e in explanations] if self.texts else []
         return ToolResult(
             tool=tool, name=self.name_of(tool), rank=0, score=min(100.0, max(0.0, round(total, 1))),
-            verdict="excluded" if standing else "viable", explanations=explanations,
+            verdict="excluded" if standing else "viable", explanations=final,
             risks=sorted(tally.risks, key=lambda r: (("high", "medium", "low").index(r.severity), r.rule)),
             exclusions=standing, covers=tally.covers, musts_met=len(musts) - len(failed), musts_total=len(musts),
             beyond_cap=beyond_cap)
