@@ -210,18 +210,14 @@ class Ranker:
         scale = 100.0 / positive_weight if positive_weight else 0.0
         tallies: dict[str, _Tally] = {t.tool: _Tally() for t in self.kb.tools}
         stack_firings: list[tuple[Firing, dict[str, Any]]] = []
-        seen: set[tuple[str, int, tuple[tuple[tuple[str, Any], ...], ...]]] = set()
+        # Every firing is its own conclusion: the facts are a set (durable-rules refuses an identical
+        # fact twice, and derived facts are deduplicated), so no match is reported twice; two gaps
+        # (two workload kinds, two routers) are two conclusions even when the effect's fields agree.
         for firing in firings:
             etype = self.effects[firing.rule][firing.effect].type
             if etype == "derive" or (not self.texts and etype in ("stack", "miss", "note")):
                 continue
             fields = self.fields(firing)
-            # A match reported twice counts once; two gaps (two workload kinds, two routers) are
-            # two conclusions even when the effect's fields agree, since they matched other facts.
-            key = (firing.rule, firing.effect, tuple(tuple(f.items()) for f in firing.bindings.values()))
-            if key in seen:
-                continue
-            seen.add(key)
             if etype == "stack":  # only the winner's are read: resolved once the winner is known
                 stack_firings.append((firing, fields))
                 continue

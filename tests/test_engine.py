@@ -33,6 +33,20 @@ COVERAGE_CASES: list[tuple[dict[str, str], dict[str, object]]] = [
 ]
 
 
+def test_no_match_is_reported_twice() -> None:
+    # The ranking counts every firing as its own conclusion; that holds because the facts form a
+    # set (durable-rules refuses an identical fact, derived facts are deduplicated).
+    kb, rules = get_knowledge(), get_rules()
+    cases = [Requirements(requirements=r, context=c) for r, c in COVERAGE_CASES]  # type: ignore[arg-type]
+    cases += [load_requirements(p) for p in sorted(EXAMPLES.glob("*.yaml"))]
+    for case in cases:
+        facts, _evidence = build_facts(case, kb, rules)
+        firings, _derived = evaluate(rules, facts)
+        keys = [(f.rule, f.effect, tuple(sorted((a, tuple(sorted(b.items()))) for a, b in f.bindings.items())))
+                for f in firings]
+        assert len(keys) == len(set(keys)), case
+
+
 def fired_rules(knowledge: Path | None = None, cases: list[Requirements] | None = None) -> set[str]:
     kb, rules = get_knowledge(knowledge), get_rules(None, knowledge)
     fired: set[str] = set()
