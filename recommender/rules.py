@@ -478,6 +478,11 @@ def check_rule(rule: Rule, catalogue: Catalogue | None,
         for needed in EFFECT_FIELDS[effect.type]:
             if needed not in effect.fields:
                 problems.append((f"effect {effect.type!r} needs field {needed!r}", f"add `{needed}:`"))
+        if effect.type == "derive":
+            for field, value in effect.fields.items():
+                if isinstance(value, (list, dict)):
+                    problems.append((f"derive field {field!r} holds a {type(value).__name__}; a fact holds single "
+                                     "values", "write one value or one `$alias.field` reference"))
         severity = effect.fields.get("severity")
         if effect.type == "risk" and severity is not None and severity not in SEVERITIES:
             problems.append((f"unknown severity {severity!r}", f"use one of: {', '.join(SEVERITIES)}"))

@@ -352,9 +352,10 @@ RULE_BREAKS: dict[str, Callable[[Path], Path]] = {
     "unknown-fact-field-in-effect": _rule(then="      - note: {tool: $r.nope, text: {en: hi}}\n"),
     "points-not-a-number": _rule(then="      - contribute: {tool: argo, points: lots, text: {en: hi}}\n"),
     "broken-text-template": _rule(then="      - note: {tool: argo, text: {en: '{tool'}}\n"),
+    "derive-a-list": _rule(then="      - derive: {kind: flagged, tools: [argo, flux]}\n"),
+    "unknown-risk-severity": _rule(then="      - risk: {tool: argo, severity: urgent, text: {en: hi}}\n"),
     # The facts builder asserts only the capabilities asked about and the support rows of the
     # team's context; a pattern reaching past them would silently never fire.
-    "unknown-risk-severity": _rule(then="      - risk: {tool: argo, severity: urgent, text: {en: hi}}\n"),
     "cap-without-requirement": _rule(when="      - r: {kind: cap, level: native}\n"),
     "support-not-from-context": _rule(when="      - r: {kind: support, dim: traffic_router, value: istio}\n"),
 }
