@@ -12,11 +12,12 @@ from __future__ import annotations
 import copy
 import itertools
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from .errors import EngineError
-from .rules import START_KIND, START_RULE, RuleBase, compile_stage
+from .rules import START_KIND, START_RULE, Bindings, RuleBase, compile_stage, field_getter
 
 
 class Firing(NamedTuple):
@@ -26,7 +27,7 @@ class Firing(NamedTuple):
 
     rule: str
     effect: int
-    bindings: dict[str, dict[str, Any]]
+    bindings: Bindings
 
 
 @dataclass
@@ -84,7 +85,8 @@ class _Runtime:
 _RUNTIME = _Runtime()
 
 
-def _make_action(rule_id: str, effect_types: list[str], derive_fields: dict[int, dict[str, Any]]) -> Any:
+def _make_action(rule_id: str, effect_types: list[str],
+                 derive_getters: dict[int, list[tuple[str, Callable[[Bindings], Any]]]]) -> Any:
     def action(c: Any) -> None:
         evaluation = _RUNTIME.live.get(c.s.sid)
         if evaluation is None:  # not ours: a stale session
@@ -97,10 +99,10 @@ def _make_action(rule_id: str, effect_types: list[str], derive_fields: dict[int,
                 # The raw dict, fresh from durable's JSON decoding of this batch and never reused by
                 # it (its Content wrappers would cost a call per field). Its keys are the rule's
                 # aliases: durable unwraps a frame only for an alias `m`, which rules may not use.
-                bindings: dict[str, dict[str, Any]] = frame._d
+                bindings: Bindings = frame._d
                 for index, etype in enumerate(effect_types):
                     if etype == "derive":
-                        fact = {k: _resolve(v, bindings) for k, v in derive_fields[index].items()}
+                        fact = {k: get(bindings) for k, get in derive_getters[index]}
                         key = tuple(sorted(fact.items()))
                         if key in evaluation.seen:
                             continue  # derived facts form a set: the same conclusion twice is one
@@ -115,13 +117,6 @@ def _make_action(rule_id: str, effect_types: list[str], derive_fields: dict[int,
             evaluation.errors.append(f"rule {rule_id}: {type(exc).__name__}: {exc}")
 
     return action
-
-
-def _resolve(value: Any, bindings: dict[str, dict[str, Any]]) -> Any:
-    if isinstance(value, str) and value.startswith("$"):
-        alias, _, name = value[1:].partition(".")
-        return bindings[alias][name]
-    return value
 
 
 def _stage_name(rules: RuleBase, stage: int) -> str:
@@ -142,9 +137,10 @@ def _register(rules: RuleBase) -> None:
             if rule.stage != stage:
                 continue
             effects = rule.effects()
-            derive_fields = {i: dict(e.fields) for i, e in enumerate(effects) if e.type == "derive"}
+            derive_getters = {i: [(k, field_getter(v)) for k, v in e.fields.items()]
+                              for i, e in enumerate(effects) if e.type == "derive"}
             definition[rule.id]["run"] = _RUNTIME.action(
-                _make_action(rule.id, [e.type for e in effects], derive_fields))
+                _make_action(rule.id, [e.type for e in effects], derive_getters))
         for name, body in definition.items():
             if name.startswith("__sink."):
                 body["run"] = _RUNTIME.action(_never)

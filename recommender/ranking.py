@@ -30,7 +30,7 @@ from .models import (
     StackPart,
     ToolResult,
 )
-from .rules import Effect, RuleBase
+from .rules import Bindings, Effect, RuleBase, field_getter
 
 MATURITY_ORDER = {"graduated": 0, "incubating": 1, "sandbox": 2, "none": 3, "archived": 4}
 ROLE_LAYER = {"gitops_engine": "delivery", "progressive_delivery": "progressive", "workflow_engine": "workflows",
@@ -177,7 +177,7 @@ class Ranker:
         getters = self._getters.get(key)
         if getters is None:
             effect = self.effects[firing.rule][firing.effect]
-            getters = self._getters[key] = [(k, _getter(v)) for k, v in effect.fields.items()]
+            getters = self._getters[key] = [(k, field_getter(v)) for k, v in effect.fields.items()]
         bindings = firing.bindings
         return {k: get(bindings) for k, get in getters}
 
@@ -378,20 +378,6 @@ class Ranker:
         """Only the single-candidate case; with two or more, explain.decisive says what split them."""
         live = [r for r in results if r.verdict != "excluded"]
         return self.message("order_single") if len(live) == 1 else ""
-
-
-Bindings = dict[str, dict[str, Any]]
-
-
-def _getter(value: Any) -> Callable[[Bindings], Any]:
-    """A field's value from the matched facts, compiled once per effect rather than per firing."""
-    if isinstance(value, list):
-        parts = [_getter(v) for v in value]
-        return lambda bindings: [part(bindings) for part in parts]
-    if isinstance(value, str) and value.startswith("$"):
-        alias, _, name = value[1:].partition(".")
-        return lambda bindings: bindings[alias][name]
-    return lambda _bindings: value
 
 
 def _product(points: Any) -> float:

@@ -10,6 +10,7 @@ later).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -592,3 +593,17 @@ def compile_stage(rules: tuple[Rule, ...], stage: int, fact_kinds: list[str]) ->
         definition[f"__sink.{kind}"] = {"all": [{"a": {"kind": kind}}, {"b": {"kind": "__never__"}}]}
     return definition
 
+
+Bindings = dict[str, dict[str, Any]]  # a firing's matched facts, by alias
+
+
+def field_getter(value: Any) -> Callable[[Bindings], Any]:
+    """An effect field's value from a firing's facts: `$alias.field` is looked up, a list element by
+    element, anything else is the value as written. Compiled once per effect, applied per firing."""
+    if isinstance(value, list):
+        parts = [field_getter(v) for v in value]
+        return lambda bindings: [part(bindings) for part in parts]
+    if isinstance(value, str) and value.startswith("$"):
+        alias, _, name = value[1:].partition(".")
+        return lambda bindings: bindings[alias][name]
+    return lambda _bindings: value

@@ -162,11 +162,19 @@ def test_a_failing_rule_action_is_reported_not_swallowed(monkeypatch: Any) -> No
     import recommender.engine as engine
     from recommender import EngineError
 
-    def broken(value: Any, bindings: dict[str, dict[str, Any]]) -> Any:
-        raise RuntimeError("disk on fire")
+    class Broken(set[Any]):
+        def __contains__(self, key: object) -> bool:
+            raise RuntimeError("disk on fire")
+
+    real = engine._Evaluation
+
+    def broken() -> Any:  # an evaluation whose derived-fact set fails inside every deriving action
+        evaluation = real()
+        evaluation.seen = Broken()
+        return evaluation
 
     # durable-rules swallows exceptions raised inside actions; the engine must surface them.
-    monkeypatch.setattr(engine, "_resolve", broken)
+    monkeypatch.setattr(engine, "_Evaluation", broken)
     with pytest.raises(EngineError, match=r"pd\.need.*disk on fire"):
         recommend(Requirements(requirements={"canary": "high"}), what_if=False)  # type: ignore[dict-item]
     monkeypatch.undo()
