@@ -109,8 +109,10 @@ def main() -> None:
             facts, _evidence = build_facts(requirements, kb, rules)
             firings, derived = evaluate(rules, facts)
             floor = engine_floor(facts + derived, len(firings))
+            rest = (ms - gc_ms[0] / rounds - floor) / (tools * stated) * 1000
             print(f"           of which cyclic GC {gc_ms[0] / rounds:6.1f} ms; durable-rules floor for its "
-                  f"{len(facts) + len(derived)} facts and {len(firings)} firings {floor:6.1f} ms")
+                  f"{len(facts) + len(derived)} facts and {len(firings)} firings {floor:6.1f} ms; "
+                  f"the rest {rest:5.1f} us per tool x requirement")
 
 if __name__ == "__main__":
     main()
