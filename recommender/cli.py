@@ -156,6 +156,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     from .api import get_knowledge, get_rules
     from .batch import Job, default_jobs, run_batch
     from .errors import InputError
+    from .interrupts import ctrl_c_held
     from .render import EXTENSIONS
 
     # Loaded up front so a broken knowledge or rules directory is reported before any file.
@@ -218,19 +219,20 @@ def cmd_recommend(args: argparse.Namespace) -> int:
                             f"{result.score:.1f}" if result.score is not None else ""))
             json_summary.append({"file": str(path), "top": result.top, "score": result.score,
                                  "no_fit": result.no_fit, "problems": []})
-            if result.envelope is not None:
-                json_results.append(result.envelope)
-            else:
-                text = result.text or ""
-                if out_dir is not None:
-                    target = out_dir / f"{path.stem}.{EXTENSIONS[args.format]}"
-                    write_atomic(target, text, force=args.force)
-                    written.append(str(target))
-                elif many and args.format == "table":
-                    documents.append(f"\n=== {path} ===\n{text}")
+            with ctrl_c_held():  # a report on disk is listed as written, whenever Ctrl-C comes
+                if result.envelope is not None:
+                    json_results.append(result.envelope)
                 else:
-                    documents.append(text)
-            pending.remove(path)
+                    text = result.text or ""
+                    if out_dir is not None:
+                        target = out_dir / f"{path.stem}.{EXTENSIONS[args.format]}"
+                        write_atomic(target, text, force=args.force)
+                        written.append(str(target))
+                    elif many and args.format == "table":
+                        documents.append(f"\n=== {path} ===\n{text}")
+                    else:
+                        documents.append(text)
+                pending.remove(path)
             if progress:
                 progress()
     except KeyboardInterrupt:

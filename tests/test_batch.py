@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -129,32 +131,81 @@ def test_interrupted_batch_keeps_finished_reports_and_names_the_rest(tmp_path: P
     assert "not written" in err and "ml-batch-team.yaml" in err
 
 
-@pytest.mark.skipif(not hasattr(__import__("signal"), "pthread_sigmask"), reason="POSIX signal masks")
-def test_ctrl_c_while_a_report_is_being_written_leaves_it_whole(tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+@contextlib.contextmanager
+def _terminal_ctrl_c() -> Iterator[None]:
+    """SIGINT raises KeyboardInterrupt, as at a terminal, even when the tests run where it is
+    ignored (a background job of a script)."""
+    import signal
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
+def _another_thread() -> Iterator[None]:
+    """A live second thread, as a progress bar has: a SIGINT to the process may be handed to it."""
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _ctrl_c_on_create(monkeypatch: pytest.MonkeyPatch, on_call: int) -> None:
+    """Send this process a SIGINT right after the on_call-th temporary report file is created: before
+    write_atomic could guard it, unless Ctrl-C is held."""
     import signal
     import tempfile
 
-    from recommender.cli import write_atomic
-
     real = tempfile.mkstemp
+    calls = {"n": 0}
 
-    def ctrl_c_right_after_create(*args: object, **kwargs: object) -> tuple[int, str]:
+    def create(*args: object, **kwargs: object) -> tuple[int, str]:
         created = real(*args, **kwargs)  # type: ignore[call-overload]
-        os.kill(os.getpid(), signal.SIGINT)  # lands before write_atomic could guard the temporary file
+        calls["n"] += kwargs.get("suffix") == ".tmp"  # reports, not the knowledge cache
+        if calls["n"] == on_call and kwargs.get("suffix") == ".tmp":
+            os.kill(os.getpid(), signal.SIGINT)
         return created  # type: ignore[no-any-return]
 
-    monkeypatch.setattr(tempfile, "mkstemp", ctrl_c_right_after_create)
+    monkeypatch.setattr(tempfile, "mkstemp", create)
+
+
+@pytest.mark.parametrize("threads", ["one thread", "two threads"])
+def test_ctrl_c_while_a_report_is_being_written_leaves_it_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               threads: str) -> None:
+    from recommender.cli import write_atomic
+
+    _ctrl_c_on_create(monkeypatch, 1)
     report = tmp_path / "report.json"
-    # As at a terminal, even when the tests run where SIGINT is ignored (a background job of a script).
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        with pytest.raises(KeyboardInterrupt):  # the interrupt is held, not swallowed
-            write_atomic(report, "{}\n", force=False)
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    others = _another_thread() if threads == "two threads" else contextlib.nullcontext()
+    with _terminal_ctrl_c(), others, pytest.raises(KeyboardInterrupt):  # held, not swallowed
+        write_atomic(report, "{}\n", force=False)
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
     assert report.read_text(encoding="utf-8") == "{}\n"
+
+
+def test_a_report_written_when_ctrl_c_comes_is_listed_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    names = ["canary-on-istio", "ml-batch-team", "slo-quality-gates"]
+    out = tmp_path / "out"
+    _ctrl_c_on_create(monkeypatch, 2)
+    with _terminal_ctrl_c(), _another_thread():
+        code = main(["recommend", *(str(EXAMPLES / f"{n}.yaml") for n in names), "-o", str(out), "--format", "json",
+                     "-j", "1", "--no-what-if"])
+    assert code == 130
+    assert sorted(p.name for p in out.iterdir()) == ["canary-on-istio.json", "ml-batch-team.json"]
+    err = capsys.readouterr().err
+    written, not_written = err.split("written: ", 1)[1], err.split("not written: ", 1)[1]
+    assert "ml-batch-team.json" in written and "ml-batch-team" not in not_written
+    assert "slo-quality-gates.yaml" in not_written
 
 
 def test_schema_lists_the_vocabulary(capsys: pytest.CaptureFixture[str]) -> None:
@@ -274,6 +325,28 @@ def test_a_worker_drops_a_ctrl_c_that_arrived_while_it_was_starting() -> None:
             "print(signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, set()))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stdout, done.stderr) == (0, "False\n", "")
+
+
+def test_worker_processes_start_while_ctrl_c_is_held(monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    import recommender.batch as batch
+
+    started_inside: list[int] = []
+    real = batch.ctrl_c_held
+
+    @contextlib.contextmanager
+    def watching() -> Iterator[None]:
+        with real():
+            yield
+            started_inside.append(len(multiprocessing.active_children()))
+
+    monkeypatch.setattr(batch, "ctrl_c_held", watching)
+    job = batch.Job(knowledge=None, rules=None, lang="en", what_if=False, format="json", envelope=True, width=100,
+                    color=False, evidence=False)
+    paths = sorted(EXAMPLES.glob("*.yaml"))
+    assert [r.path for r in batch.run_batch(paths, job, jobs=2)] == paths
+    assert started_inside == [2]  # both workers began life with the parent's Ctrl-C held
 
 
 def test_ctrl_c_stops_a_parallel_batch_cleanly(tmp_path: Path) -> None:
