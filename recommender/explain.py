@@ -93,22 +93,25 @@ def decisive(rec: Recommendation, ranker: Ranker, limit: int = 3) -> Decisive | 
         return None
     first, second = live[0], live[1]
     a, b = points_by_requirement(first), points_by_requirement(second)
+    at_cap = first.score == second.score and first.standing != second.standing
+    if at_cap:  # both at 100: the order comes from the totals before the cap, so compare those
+        for points, result in ((a, first), (b, second)):
+            for rule, cut in result.beyond_cap.items():
+                points[rule] += cut
     diffs = sorted(((a.get(k, 0.0) - b.get(k, 0.0), k) for k in set(a) | set(b)), key=lambda p: (-p[0], p[1]))
     factors = [Factor(requirement=k, difference=round(d, 2)) for d, k in diffs[:limit] if d > 0.005]
+    labels = ", ".join(_label(ranker, f.requirement, first, second) for f in factors)
+    if at_cap:
+        margin = round(first.standing[1] - second.standing[1], 1)
+        text = ranker.message("order_beyond_cap", first=first.name, second=second.name, margin=f"{margin:.1f}",
+                              factors=labels)
+        return Decisive(first=first.tool, second=second.tool, margin=margin, factors=factors, text=text)
     margin = round(first.score - second.score, 1)
-    if margin == 0 and first.standing != second.standing:
-        # Both at the 100 cap: the context bonuses it cut (a platform that ships the tool, one the
-        # team already runs) decide, and are the factors.
-        cut = sorted(((v - second.beyond_cap.get(k, 0.0), k) for k, v in first.beyond_cap.items()),
-                     key=lambda p: (-p[0], p[1]))
-        factors = [Factor(requirement=k, difference=round(d, 2)) for d, k in cut[:limit] if d > 0.005]
-        text = ranker.message("order_beyond_cap", first=first.name, second=second.name,
-                              factors=", ".join(_label(ranker, f.requirement, first) for f in factors))
-    elif margin == 0:
+    if margin == 0:
         text = ranker.message("order_tie", first=first.name, second=second.name)
     else:
         text = ranker.message("order_margin", first=first.name, second=second.name, margin=f"{margin:.1f}",
-                              factors=", ".join(_label(ranker, f.requirement, first, second) for f in factors))
+                              factors=labels)
     return Decisive(first=first.tool, second=second.tool, margin=margin, factors=factors, text=text)
 
 

@@ -116,7 +116,7 @@ def test_on_aks_flux_leads_when_both_engines_meet_everything() -> None:
     assert flux.score == argo.score == 100.0
     assert order(rec)[0] == "flux" and flux.verdict == "recommended"
     assert set(flux.beyond_cap) == {"context.platform_ships_it"} and argo.beyond_cap == {}
-    assert rec.decisive is not None and rec.decisive.margin == 0
+    assert rec.decisive is not None and rec.decisive.margin == round(sum(flux.beyond_cap.values()), 1) > 0
     assert [f.requirement for f in rec.decisive.factors] == ["context.platform_ships_it"]
     assert "azure-aks" in rec.order_reason and "tie" not in rec.order_reason
 
@@ -143,3 +143,16 @@ def test_canary_on_gateway_api_prefers_the_controller_that_drives_it_natively() 
     assert any(e.rule == "pd.router_partial_penalty" and e.requirement == "canary" and e.points < 0
                for e in argo.explanations)
     assert not any(e.rule == "pd.router_partial_penalty" for e in result(rec, "flux").explanations)
+
+
+def test_at_the_cap_the_factor_is_what_really_differs_not_a_bonus_both_have() -> None:
+    # The team runs both engines, so both get the same "already runs it" bonus and both reach 100.
+    # Argo Rollouts reaches the Gateway API only through a plugin (a penalty on canary): that, not
+    # the shared bonus, is what puts Flux first, and the report must say so.
+    rec = run({"gitops_sync": "must", "canary": "high", "helm": "high"},
+              {"already_using": ["argo-cd", "flux"], "traffic_router": "gateway-api"})
+    flux, argo = result(rec, "flux"), result(rec, "argo")
+    assert flux.score == argo.score == 100.0 and order(rec)[0] == "flux"
+    assert rec.decisive is not None and [f.requirement for f in rec.decisive.factors] == ["canary"]
+    assert rec.decisive.margin == round(sum(flux.beyond_cap.values()) - sum(argo.beyond_cap.values()), 1) > 3
+    assert rec.confidence is not None and rec.confidence.margin == rec.decisive.margin
