@@ -17,7 +17,8 @@ def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] |
     """The model whose fields are expected at `loc`, following nested, optional, list and dict fields."""
     current = model
     for step in loc:
-        field = current.model_fields.get(step) if isinstance(step, str) else None
+        field = next((f for n, f in current.model_fields.items() if step in (n, f.alias)), None) \
+            if isinstance(step, str) else None
         if field is None:
             continue  # a list index or a dict key: the element's model is the one already found
         inner = _inner_model(field.annotation)
@@ -46,10 +47,11 @@ def _fix_for(error: Any, model: type[BaseModel] | None = None) -> str:
         loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         parent = _model_at(model, loc[:-1]) if model is not None else None
         if parent is not None and loc and isinstance(loc[-1], str):
-            close = difflib.get_close_matches(loc[-1], list(parent.model_fields), n=1)
+            names = [f.alias or n for n, f in parent.model_fields.items()]  # as written in the file
+            close = difflib.get_close_matches(loc[-1], names, n=1)
             if close:
                 return f"did you mean {close[0]!r}?"
-            return f"remove it; the fields here are: {', '.join(parent.model_fields)}"
+            return f"remove it; the fields here are: {', '.join(names)}"
         return "remove this field or check its spelling"
     if kind == "missing":
         return "add this field"

@@ -168,6 +168,17 @@ def test_a_misspelt_field_deep_in_a_knowledge_file_gets_a_suggestion(knowledge_c
     assert "did you mean 'evidence'" in done.stdout + done.stderr
 
 
+def test_a_suggested_field_name_is_the_one_to_write_in_the_file(knowledge_copy: Path) -> None:
+    import yaml
+
+    path = knowledge_copy / "flux.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["integrations"][0]["wiht"] = data["integrations"][0].pop("with")
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    done = cli("kb", "lint", "--knowledge", str(knowledge_copy))
+    assert done.returncode == 2 and "did you mean 'with'?" in done.stdout + done.stderr  # not the Python name with_
+
+
 def test_problems_are_reported_in_korean_in_file_order(tmp_path: Path) -> None:
     path = tmp_path / "reqs.yaml"
     path.write_text("requirements:\n  canery: must\n  canary: sometimes\n  canary: high\n")
