@@ -326,7 +326,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     for item in report.fired:
         console.print(f"  [cyan]{escape(item.rule)}[/] — {escape(item.description)}")
         for alias, fact in item.bindings.items():
-            shown = ", ".join(f"{k}={v}" for k, v in fact.items() if k not in ("sid", "ev"))
+            shown = ", ".join(f"{k}={v}" for k, v in fact.items() if k not in ("sid", "id", "ev"))
             console.print(f"      {escape(alias)}: {escape(shown)}")
     console.print(f"[bold]{escape(t('explain_near', lang, tool=args.tool))}[/] ({len(report.near)})")
     for near in report.near:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import itertools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -30,12 +30,22 @@ class Firing(NamedTuple):
     bindings: Bindings
 
 
+# durable-rules files each fact of a session under the 32-bit FNV-1a hash of its id, and refuses
+# one whose hash is already filed as "already observed", whatever its content. Left to itself it
+# makes the id from a hash of the content, so two different facts collide with odds of about
+# n^2 / 2^33: 2% for a session of 14,000 facts. Facts are therefore given ids "0", "1", ...,
+# whose hashes are all distinct below ID_LIMIT, where the first pair collides ("40189").
+ID_LIMIT = 797_186
+
+
 @dataclass
 class _Evaluation:
     firings: list[Firing] = field(default_factory=list)
     derived: list[dict[str, Any]] = field(default_factory=list)
     seen: set[tuple[tuple[str, Any], ...]] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)
+    ids: Iterator[int] = field(default_factory=itertools.count)
+    refused: bool = False  # durable-rules took a fact for one it had seen (see ID_LIMIT)
 
 
 class _Runtime:
@@ -108,15 +118,25 @@ def _make_action(rule_id: str, effect_types: list[str],
                             continue  # derived facts form a set: the same conclusion twice is one
                         evaluation.seen.add(key)
                         evaluation.derived.append(fact)
-                        derived.append({**fact, "sid": c.s.sid})
+                        derived.append({**fact, "sid": c.s.sid, "id": _fact_id(evaluation)})
                     evaluation.firings.append(Firing(rule_id, index, bindings))
             if derived:
                 # One call for the whole batch; Closure.assert_fact would make one per fact.
                 c._ruleset.assert_facts(derived)
         except Exception as exc:
-            evaluation.errors.append(f"rule {rule_id}: {type(exc).__name__}: {exc}")
+            if type(exc).__name__ == "MessageObservedException":
+                evaluation.refused = True
+            evaluation.errors.append(f"rule {rule_id}: {type(exc).__name__}: {str(exc)[:200]}")
 
     return action
+
+
+def _fact_id(evaluation: _Evaluation) -> str:
+    number = next(evaluation.ids)
+    if number >= ID_LIMIT:
+        raise EngineError(f"one evaluation asserts more than {ID_LIMIT:,} facts, more than the rule engine can "
+                          "keep apart; use a smaller knowledge base or fewer requirements")
+    return str(number)
 
 
 def _stage_name(rules: RuleBase, stage: int) -> str:
@@ -162,30 +182,47 @@ def evaluate(rules: RuleBase, facts: list[dict[str, Any]]) -> tuple[list[Firing]
     """Run every stage over the facts; return the firings in order and all derived facts."""
     with _RUNTIME.lock:
         _register(rules)
-        host = _RUNTIME.host
-        sid = f"e{next(_RUNTIME.counter)}"
-        evaluation = _Evaluation()
-        _RUNTIME.live[sid] = evaluation
-        try:
-            for stage in rules.stages:
-                name = _stage_name(rules, stage)
-                # Derived facts first: a negated pattern only sees facts asserted before its match.
-                # Only the kinds this stage's rules match go in; the rest would cost time for nothing.
-                kinds = rules.stage_kinds(stage)
-                batch = [{**f, "sid": sid} for f in (*evaluation.derived, *facts) if f["kind"] in kinds]
-                present = {f["kind"] for f in batch}
-                if not any(needs <= present for needs in rules.stage_needs(stage)):
-                    continue  # every rule here lacks a fact kind it must match: none can fire
-                batch.insert(0, {"kind": START_KIND, "sid": sid})
-                try:
-                    state = host.assert_facts(name, batch)
-                finally:
-                    host.delete_state(name, sid)
-                if isinstance(state, dict) and state.get("exception"):
-                    evaluation.errors.append(str(state["exception"]))
+        # durable-rules files its own state record per session under "sid-<session>"; should that
+        # hash meet one of the fact ids (odds of about n / 2^32), a fresh session id clears it.
+        for _attempt in range(2):
+            evaluation = _evaluate_once(rules, facts)
+            if not evaluation.refused:
                 if evaluation.errors:
                     raise EngineError("; ".join(evaluation.errors))
-        finally:
-            del _RUNTIME.live[sid]
-        return evaluation.firings, evaluation.derived
+                return evaluation.firings, evaluation.derived
+        raise EngineError("durable-rules refused a fact as one it had already seen, twice in a row")
 
+
+def _evaluate_once(rules: RuleBase, facts: list[dict[str, Any]]) -> _Evaluation:
+    from durable.engine import MessageObservedException
+
+    host = _RUNTIME.host
+    sid = f"e{next(_RUNTIME.counter)}"
+    evaluation = _Evaluation()
+    _RUNTIME.live[sid] = evaluation
+    try:
+        for stage in rules.stages:
+            name = _stage_name(rules, stage)
+            # Derived facts first: a negated pattern only sees facts asserted before its match.
+            # Only the kinds this stage's rules match go in; the rest would cost time for nothing.
+            kinds = rules.stage_kinds(stage)
+            selected = [f for f in (*evaluation.derived, *facts) if f["kind"] in kinds]
+            present = {f["kind"] for f in selected}
+            if not any(needs <= present for needs in rules.stage_needs(stage)):
+                continue  # every rule here lacks a fact kind it must match: none can fire
+            batch = [{"kind": START_KIND, "sid": sid, "id": _fact_id(evaluation)}]
+            batch += [{**f, "sid": sid, "id": _fact_id(evaluation)} for f in selected]
+            try:
+                state = host.assert_facts(name, batch)
+            except MessageObservedException:
+                evaluation.refused = True
+                return evaluation
+            finally:
+                host.delete_state(name, sid)
+            if isinstance(state, dict) and state.get("exception"):
+                evaluation.errors.append(str(state["exception"])[:500])
+            if evaluation.errors:
+                return evaluation
+    finally:
+        del _RUNTIME.live[sid]
+    return evaluation

@@ -47,6 +47,68 @@ def test_no_match_is_reported_twice() -> None:
         assert len(keys) == len(set(keys)), case
 
 
+def _fnv1a32(text: str) -> int:
+    value = 0x811C9DC5
+    for byte in text.encode():
+        value = ((value ^ byte) * 16777619) & 0xFFFFFFFF
+    return value
+
+
+def test_fact_ids_keep_apart_in_the_engine_up_to_the_limit() -> None:
+    # durable-rules files a fact under the 32-bit FNV-1a hash of its id: the ids the engine hands
+    # out ("0", "1", ...) must hash apart for as many facts as one evaluation may assert.
+    from recommender.engine import ID_LIMIT
+
+    assert len({_fnv1a32(str(n)) for n in range(ID_LIMIT)}) == ID_LIMIT
+    assert _fnv1a32("40189") == _fnv1a32(str(ID_LIMIT))  # the first pair that would collide
+
+
+def test_a_fact_refused_as_already_seen_is_retried_once_then_reported(monkeypatch: Any) -> None:
+    import pytest
+
+    import recommender.engine as engine
+    from recommender import EngineError
+
+    kb, rules = get_knowledge(), get_rules()
+    case = Requirements(requirements={"canary": "high", "gitops_sync": "must"})  # type: ignore[dict-item]
+    facts, _evidence = build_facts(case, kb, rules)
+
+    def run() -> list[tuple[str, int, dict[str, dict[str, Any]]]]:  # without the session's ids
+        return [(f.rule, f.effect, {a: {k: v for k, v in b.items() if k not in ("sid", "id")}
+                                    for a, b in f.bindings.items()}) for f in evaluate(rules, facts)[0]]
+
+    expected = run()
+    real = engine._fact_id
+    attempts: list[int] = []
+
+    def colliding(evaluation: Any) -> str:  # two distinct facts whose ids hash alike, as before ids were given
+        number = int(real(evaluation))
+        if number == 0:
+            attempts.append(0)
+        if number in (1, 2) and len(attempts) <= colliding_attempts:
+            return {1: "40189", 2: "797186"}[number]  # different ids, one 32-bit hash
+        return str(number)
+
+    monkeypatch.setattr(engine, "_fact_id", colliding)
+    colliding_attempts = 1  # the first attempt collides, the retry (a new session) does not
+    assert run() == expected and len(attempts) == 2
+    attempts.clear()
+    colliding_attempts = 2
+    with pytest.raises(EngineError, match="already seen"):
+        evaluate(rules, facts)
+
+
+def test_an_evaluation_past_the_id_limit_is_refused_clearly(monkeypatch: Any) -> None:
+    import pytest
+
+    import recommender.engine as engine
+    from recommender import EngineError
+
+    monkeypatch.setattr(engine, "ID_LIMIT", 10)
+    with pytest.raises(EngineError, match="more than 10 facts"):
+        recommend(Requirements(requirements={"canary": "high"}), what_if=False)  # type: ignore[dict-item]
+
+
 def fired_rules(knowledge: Path | None = None, cases: list[Requirements] | None = None) -> set[str]:
     kb, rules = get_knowledge(knowledge), get_rules(None, knowledge)
     fired: set[str] = set()
