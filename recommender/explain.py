@@ -82,8 +82,8 @@ def _label(ranker: Ranker, key: str, *results: ToolResult) -> str:
         return ranker.req_title(key)
     for result in results:
         for line in result.explanations:
-            if line.rule == key:
-                return line.text.split(":")[0]
+            if line.rule == key:  # the lead of its text, without a full stop: lists add their own
+                return line.text.split(":")[0].rstrip(". ")
     return key
 
 
