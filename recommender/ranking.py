@@ -327,6 +327,10 @@ class Ranker:
     def _stack(self, winner: ToolResult, effects: list[_Resolved]) -> list[StackPart]:
         parts: dict[tuple[str, str], StackPart] = {}
         partners_covering = {c.by for c in winner.covers}
+        # A partner's component already in the stack takes over a requirement the winner's own
+        # component meets only in part (`replaces`): (the winner's component, that requirement).
+        replaced: set[tuple[str, str]] = set()
+        standalone: set[tuple[str, str]] = set()
         for resolved in effects:
             fields = resolved.fields
             if fields.get("tool") != winner.tool:
@@ -334,6 +338,8 @@ class Ranker:
             owner = str(fields.get("owner") or winner.tool)
             if owner != winner.tool and fields.get("only_if_covering") and owner not in partners_covering:
                 continue
+            if fields.get("replaces") and fields.get("requirement"):
+                replaced.add((str(fields["replaces"]), str(fields["requirement"])))
             component = str(fields["component"])
             key = (owner, component)
             part = parts.get(key)
@@ -347,10 +353,19 @@ class Ranker:
             req = fields.get("requirement")
             # Governance (graduated-only, project health) is a property of the project, not a
             # capability a component covers in the deployment.
-            if req and req not in part.requirements and fields.get("layer") != "governance":
-                part.requirements.append(str(req))
+            if req and fields.get("layer") != "governance":
+                if req not in part.requirements:
+                    part.requirements.append(str(req))
+            else:
+                standalone.add(key)  # in the stack for its own sake, not for a requirement
             if resolved.rule not in part.rules:
                 part.rules.append(resolved.rule)
+        for component, req in replaced:
+            part = parts.get((winner.tool, component))
+            if part is not None and req in part.requirements:
+                part.requirements.remove(req)
+                if not part.requirements and (winner.tool, component) not in standalone:
+                    del parts[(winner.tool, component)]  # deployed for nothing else
         order = [g.id for g in self.kb.catalogue.groups]
         # Read as a deployment: the GitOps engine first, then the layers on top of it.
         return sorted(parts.values(), key=lambda p: (order.index(p.layer) if p.layer in order else 99,

@@ -156,3 +156,15 @@ def test_at_the_cap_the_factor_is_what_really_differs_not_a_bonus_both_have() ->
     assert rec.decisive is not None and [f.requirement for f in rec.decisive.factors] == ["canary"]
     assert rec.decisive.margin == round(sum(flux.beyond_cap.values()) - sum(argo.beyond_cap.values()), 1) > 3
     assert rec.confidence is not None and rec.confidence.margin == rec.decisive.margin
+
+
+def test_a_partner_already_in_the_stack_serves_what_the_tool_meets_only_in_part() -> None:
+    # Alibaba Cloud ACK ships OpenKruise and Argo CD (ACK One GitOps). OpenKruise is paired with
+    # Argo CD for in-place updates; its WorkloadSpread/UnitedDeployment meet large-scale rollout
+    # natively, where Argo Rollouts meets it only in part, so an expert deploys no Argo Rollouts.
+    rec = run({"in_place_update": "must", "large_scale_workloads": "high", "gitops_sync": "high"},
+              {"platform": "alibaba-ack"})
+    parts = {p.component: p for p in rec.stack}
+    assert set(parts) == {"argo-cd", "kruise"}
+    assert "large_scale_workloads" in parts["kruise"].requirements
+    assert {result(rec, "argo").verdict, result(rec, "openkruise").verdict} == {"recommended"}
