@@ -360,12 +360,16 @@ class Ranker:
                 standalone.add(key)  # in the stack for its own sake, not for a requirement
             if resolved.rule not in part.rules:
                 part.rules.append(resolved.rule)
+        # A replaced component stays only for requirements nobody took over (a controller, which is
+        # in the stack for its own sake, goes when a partner's controller takes its rollouts).
+        standalone -= {(winner.tool, component) for component, _req in replaced}
         for component, req in replaced:
             part = parts.get((winner.tool, component))
             if part is not None and req in part.requirements:
                 part.requirements.remove(req)
-                if not part.requirements and (winner.tool, component) not in standalone:
-                    del parts[(winner.tool, component)]  # deployed for nothing else
+        for key in [k for k, p in parts.items() if k[0] == winner.tool and not p.requirements and k not in standalone]:
+            if any(component == key[1] for component, _req in replaced):
+                del parts[key]  # deployed for nothing else
         order = [g.id for g in self.kb.catalogue.groups]
         # Read as a deployment: the GitOps engine first, then the layers on top of it.
         return sorted(parts.values(), key=lambda p: (order.index(p.layer) if p.layer in order else 99,

@@ -168,3 +168,19 @@ def test_a_partner_already_in_the_stack_serves_what_the_tool_meets_only_in_part(
     assert set(parts) == {"argo-cd", "kruise"}
     assert "large_scale_workloads" in parts["kruise"].requirements
     assert {result(rec, "argo").verdict, result(rec, "openkruise").verdict} == {"recommended"}
+
+
+def test_a_partner_controller_rolls_out_what_the_tools_own_cannot() -> None:
+    # Argo Rollouts rolls out Rollout (Deployment-style) workloads only (argo-rollouts#1635 asks for
+    # StatefulSets); Kruise Rollouts, documented with Argo CD, rolls out StatefulSets in batches. A
+    # team that runs only StatefulSets gets Kruise Rollouts for its canaries, not two controllers.
+    reqs = {"gitops_sync": "must", "canary": "must", "stateful_progressive_delivery": "must"}
+    ctx = {"already_using": ["argo-cd"], "traffic_router": "nginx", "metrics_provider": "prometheus"}
+    only = run(reqs, {**ctx, "workload_kinds": ["statefulset"]})
+    assert order(only)[0] == "argo"
+    parts = {p.component: p for p in only.stack}
+    assert set(parts) == {"argo-cd", "kruise_rollouts"}
+    assert set(parts["kruise_rollouts"].requirements) == {"canary", "stateful_progressive_delivery"}
+    # With Deployments too, Argo Rollouts keeps rolling those out.
+    mixed = run(reqs, {**ctx, "workload_kinds": ["deployment", "statefulset"]})
+    assert {p.component for p in mixed.stack} == {"argo-cd", "argo-rollouts", "kruise_rollouts"}
