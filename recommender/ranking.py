@@ -327,10 +327,9 @@ class Ranker:
     def _stack(self, winner: ToolResult, effects: list[_Resolved]) -> list[StackPart]:
         parts: dict[tuple[str, str], StackPart] = {}
         partners_covering = {c.by for c in winner.covers}
-        # A partner's component already in the stack takes over a requirement the winner's own
-        # component meets only in part (`replaces`): (the winner's component, that requirement).
+        # A partner's component already in the stack takes over a requirement from one of the
+        # winner's (`replaces`): (the winner's component, that requirement).
         replaced: set[tuple[str, str]] = set()
-        standalone: set[tuple[str, str]] = set()
         for resolved in effects:
             fields = resolved.fields
             if fields.get("tool") != winner.tool:
@@ -353,23 +352,20 @@ class Ranker:
             req = fields.get("requirement")
             # Governance (graduated-only, project health) is a property of the project, not a
             # capability a component covers in the deployment.
-            if req and fields.get("layer") != "governance":
-                if req not in part.requirements:
-                    part.requirements.append(str(req))
-            else:
-                standalone.add(key)  # in the stack for its own sake, not for a requirement
+            if req and req not in part.requirements and fields.get("layer") != "governance":
+                part.requirements.append(str(req))
             if resolved.rule not in part.rules:
                 part.rules.append(resolved.rule)
-        # A replaced component stays only for requirements nobody took over (a controller, which is
-        # in the stack for its own sake, goes when a partner's controller takes its rollouts).
-        standalone -= {(winner.tool, component) for component, _req in replaced}
+        # A replaced component stays only for the requirements nobody took over; with none left it
+        # goes, even a controller that was in the stack for its own sake.
         for component, req in replaced:
             part = parts.get((winner.tool, component))
             if part is not None and req in part.requirements:
                 part.requirements.remove(req)
-        for key in [k for k, p in parts.items() if k[0] == winner.tool and not p.requirements and k not in standalone]:
-            if any(component == key[1] for component, _req in replaced):
-                del parts[key]  # deployed for nothing else
+        for component in {component for component, _req in replaced}:
+            part = parts.get((winner.tool, component))
+            if part is not None and not part.requirements:
+                del parts[(winner.tool, component)]
         order = [g.id for g in self.kb.catalogue.groups]
         # Read as a deployment: the GitOps engine first, then the layers on top of it.
         return sorted(parts.values(), key=lambda p: (order.index(p.layer) if p.layer in order else 99,
@@ -397,6 +393,16 @@ class Ranker:
         """Only the single-candidate case; with two or more, explain.decisive says what split them."""
         live = [r for r in results if r.verdict != "excluded"]
         return self.message("order_single") if len(live) == 1 else ""
+
+
+def top_pick(ranking: list[ToolResult]) -> str | None:
+    """The top of a ranking in a word: None for no fit, "a|b" for a tie only the tie-break settles."""
+    live = [r for r in ranking if r.verdict != "excluded"]
+    if not live:
+        return None
+    if len(live) > 1 and live[1].standing == live[0].standing:
+        return f"{live[0].tool}|{live[1].tool}"
+    return live[0].tool
 
 
 def _product(points: Any) -> float:
