@@ -202,7 +202,6 @@ def cmd_recommend(args: argparse.Namespace) -> int:
         for result in run_batch(inputs, job, jobs):
             path = result.path
             if result.problems:
-                from .errors import InputError
                 from .strings import t
 
                 exc = InputError(result.problems)

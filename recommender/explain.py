@@ -25,7 +25,7 @@ from .models import (
     WhatIf,
     WhyNot,
 )
-from .ranking import Ranker
+from .ranking import Ranker, top_pick
 
 RELAX = {"must": "high", "high": "medium", "medium": "nice", "nice": "dropped", "avoid": "dropped"}
 RAISE = {"nice": "medium", "medium": "high", "high": "must"}
@@ -118,9 +118,7 @@ def decisive(rec: Recommendation, ranker: Ranker, limit: int = 3) -> Decisive | 
 def sensitivity(requirements: Requirements, rec: Recommendation, ranker: Ranker, top_picks: TopPicks) -> Sensitivity:
     """Re-run the engine with each stated requirement one step lower and one step higher."""
     current = rec.top.tool if rec.top else None
-    live = [r for r in rec.ranking if r.verdict != "excluded"]
-    # The outcome as top_picks reports it: a tie at the top that only the tie-break settles is one.
-    outcome = f"{live[0].tool}|{live[1].tool}" if len(live) > 1 and live[0].standing == live[1].standing else current
+    outcome = top_pick(rec.ranking)  # as top_picks reports each variant's
     steps: list[tuple[str, str, str]] = []
     variants: list[Requirements] = []
     for req_id, importance in sorted(requirements.requirements.items()):

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from .engine import Firing, evaluate
 from .facts import build_facts, requirement_facts, shared_facts
 from .knowledge import KnowledgeBase
-from .models import Requirements, ToolResult
-from .ranking import Ranker
+from .models import Requirements
+from .ranking import Ranker, top_pick
 from .rules import RuleBase
 
 
@@ -29,7 +29,7 @@ def top_picks(variants: Sequence[Requirements], kb: KnowledgeBase, rules: RuleBa
         for variant in variants:
             facts, evidence = build_facts(variant, kb, lean)
             firings, _derived = evaluate(lean, facts)
-            picks.append(_top(Ranker(kb, lean, evidence, "en", texts=False).rank(variant, firings).ranking))
+            picks.append(top_pick(Ranker(kb, lean, evidence, "en", texts=False).rank(variant, firings).ranking))
         return picks
     ids = {req_id for variant in variants for req_id in variant.requirements}
     facts, evidence = shared_facts(ids, variants[0].context, kb, lean)
@@ -42,13 +42,5 @@ def top_picks(variants: Sequence[Requirements], kb: KnowledgeBase, rules: RuleBa
         for world in range(len(variants)) if world_of is None else (world_of,):
             per_world[world].append(firing)
     ranker = Ranker(kb, lean, evidence, "en", texts=False)
-    return [_top(ranker.rank(variant, found).ranking) for variant, found in zip(variants, per_world, strict=True)]
+    return [top_pick(ranker.rank(variant, found).ranking) for variant, found in zip(variants, per_world, strict=True)]
 
-
-def _top(ranking: list[ToolResult]) -> str | None:
-    live = [r for r in ranking if r.verdict != "excluded"]
-    if not live:
-        return None
-    if len(live) > 1 and live[1].standing == live[0].standing:
-        return f"{live[0].tool}|{live[1].tool}"
-    return live[0].tool
