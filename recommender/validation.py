@@ -38,13 +38,13 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _fix_for(error: Any, model: type[BaseModel] | None = None) -> str:
+def _fix_for(error: Any, loc: tuple[Any, ...], model: type[BaseModel] | None = None) -> str:
+    """The fix for one error at `loc`, its place inside `model` (validator steps left out)."""
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
     if kind == "literal_error":
         return f"use one of: {ctx.get('expected', '')}"
     if kind == "extra_forbidden":
-        loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         parent = _model_at(model, loc[:-1]) if model is not None else None
         if parent is not None and loc and isinstance(loc[-1], str):
             names = [f.alias or n for n, f in parent.model_fields.items()]  # as written in the file
@@ -64,8 +64,9 @@ def problems_from(exc: ValidationError, doc: YamlDoc, prefix: tuple[str | int, .
                   model: type[BaseModel] | None = None) -> list[Problem]:
     problems = []
     for error in exc.errors():
-        loc = tuple(p for p in (*prefix, *error["loc"]) if not (isinstance(p, str) and p.startswith("function-")))
-        problems.append(Problem(doc.file, doc.where(loc) or "top level", error["msg"], _fix_for(error, model)))
+        own = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        problems.append(Problem(doc.file, doc.where((*prefix, *own)) or "top level", error["msg"],
+                                _fix_for(error, own, model)))
     return problems
 
 
