@@ -30,7 +30,7 @@ from .models import (
     StackPart,
     ToolResult,
 )
-from .rules import Bindings, Effect, RuleBase, field_getter
+from .rules import SEVERITIES, Bindings, Effect, RuleBase, field_getter
 
 MATURITY_ORDER = {"graduated": 0, "incubating": 1, "sandbox": 2, "none": 3, "archived": 4}
 ROLE_LAYER = {"gitops_engine": "delivery", "progressive_delivery": "progressive", "workflow_engine": "workflows",
@@ -320,7 +320,7 @@ class Ranker:
         return ToolResult(
             tool=tool, name=self.name_of(tool), rank=0, score=min(100.0, max(0.0, round(total, 1))),
             verdict="excluded" if standing else "viable", explanations=final,
-            risks=sorted(tally.risks, key=lambda r: (("high", "medium", "low").index(r.severity), r.rule)),
+            risks=sorted(tally.risks, key=lambda r: (SEVERITIES.index(r.severity), r.rule)),
             exclusions=standing, covers=tally.covers, musts_met=len(musts) - len(failed), musts_total=len(musts),
             beyond_cap=beyond_cap)
 
