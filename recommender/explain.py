@@ -88,7 +88,7 @@ def _label(ranker: Ranker, key: str, *results: ToolResult) -> str:
 
 
 def decisive(rec: Recommendation, ranker: Ranker, limit: int = 3) -> Decisive | None:
-    live = [r for r in rec.ranking if r.verdict != "excluded"]
+    live = [r for r in rec.ranking if r.candidate]
     if len(live) < 2:
         return None
     first, second = live[0], live[1]
@@ -158,8 +158,12 @@ def sensitivity(requirements: Requirements, rec: Recommendation, ranker: Ranker,
             if relaxations:
                 break
     robust = not changes
-    if current is None:
+    if current is None and relaxations:
         text = ranker.message("what_if_no_fit", options=relax_options(ranker, relaxations, leaders))
+    elif current is None and any(i == "must" for i in requirements.requirements.values()):
+        text = ranker.message("what_if_no_relaxation", runs=runs)
+    elif current is None:  # no must to relax: nothing scores at all
+        text = ranker.message("what_if_nothing_scores", count=len(changes), runs=runs)
     elif robust:
         text = ranker.message("what_if_robust", runs=runs, top=ranker.name_of(current))
     else:
@@ -208,7 +212,8 @@ def confidence(rec: Recommendation, ranker: Ranker, today: dt.date | None = None
     stated = len(rec.requirements.requirements)
     reasons = []
     if top is None:
-        reasons.append(ranker.message("confidence_no_fit"))
+        nothing_scores = rec.no_fit is not None and not rec.no_fit.failing
+        reasons.append(ranker.message("confidence_nothing_scores" if nothing_scores else "confidence_no_fit"))
     if margin < 3 and top is not None:
         reasons.append(ranker.message("confidence_thin_margin", margin=f"{margin:.1f}"))
     elif margin < 10 and top is not None:

@@ -18,7 +18,9 @@ class _Model(BaseModel):
 
 Importance = Literal["must", "high", "medium", "nice", "avoid"]
 IMPORTANCE_ORDER: tuple[Importance, ...] = ("must", "high", "medium", "nice", "avoid")
-Verdict = Literal["recommended", "viable", "excluded"]
+# "unsuited": no must fails, but the score is 0 (it meets nothing asked, or its risks outweigh what
+# it meets), so it is no candidate either.
+Verdict = Literal["recommended", "viable", "unsuited", "excluded"]
 
 
 class Context(_Model):
@@ -129,6 +131,11 @@ class ToolResult(_Model):
     beyond_cap: dict[str, float] = Field(default_factory=dict)
 
     @property
+    def candidate(self) -> bool:
+        """Whether the tool can be the pick: every must met and something to show for it."""
+        return self.verdict in ("recommended", "viable")
+
+    @property
     def standing(self) -> tuple[float, float]:
         """What orders tools before any tie-break: the score, then the bonus points beyond the cap."""
         return self.score, round(sum(self.beyond_cap.values()), 2)
@@ -223,4 +230,4 @@ class Recommendation(_Model):
 
     @property
     def top(self) -> ToolResult | None:
-        return self.ranking[0] if self.ranking and self.ranking[0].verdict != "excluded" else None
+        return self.ranking[0] if self.ranking and self.ranking[0].candidate else None

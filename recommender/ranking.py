@@ -246,18 +246,18 @@ class Ranker:
                                           text=resolved.text, evidence=resolved.evidence))
         musts = sorted(r for r, i in requirements.requirements.items() if i == "must")
         results = [self._result(tool, tally, scale, musts) for tool, tally in tallies.items()]
-        results.sort(key=lambda r: (r.verdict == "excluded", -r.standing[0], -r.standing[1], -r.musts_met,
+        results.sort(key=lambda r: (not r.candidate, -r.standing[0], -r.standing[1], -r.musts_met,
                                     MATURITY_ORDER.get(self.kb.tool(r.tool).project.cncf.maturity, 9), r.tool))
         for index, result in enumerate(results, start=1):
             result.rank = index
-        winner = results[0] if results and results[0].verdict != "excluded" else None
+        winner = results[0] if results and results[0].candidate else None
         stack = self._stack(winner, [self.resolve(f, fields) for f, fields in stack_firings
                                      if fields.get("tool") == winner.tool]) if winner else []
         if winner:
             winner.verdict = "recommended"
             in_stack = {p.tool for p in stack}
             for result in results[1:]:
-                if result.tool in in_stack and result.verdict != "excluded":
+                if result.tool in in_stack and result.verdict == "viable":
                     result.verdict = "recommended"
         no_fit = None if winner else self._no_fit(results, musts)
         return Recommendation(
@@ -317,9 +317,10 @@ class Ranker:
         final = [Explanation.model_construct(rule=e.rule, kind=e.kind, requirement=e.requirement,
                                              component=e.component, level=e.level, points=e.points, text=e.text,
                                              evidence=e.evidence) for e in explanations] if self.texts else []
+        score = min(100.0, max(0.0, round(total, 1)))
         return ToolResult(
-            tool=tool, name=self.name_of(tool), rank=0, score=min(100.0, max(0.0, round(total, 1))),
-            verdict="excluded" if standing else "viable", explanations=final,
+            tool=tool, name=self.name_of(tool), rank=0, score=score,
+            verdict="excluded" if standing else "viable" if score > 0 else "unsuited", explanations=final,
             risks=sorted(tally.risks, key=lambda r: (SEVERITIES.index(r.severity), r.rule)),
             exclusions=standing, covers=tally.covers, musts_met=len(musts) - len(failed), musts_total=len(musts),
             beyond_cap=beyond_cap)
@@ -372,7 +373,10 @@ class Ranker:
                                                      p.tool != winner.tool, p.name))
 
     def _no_fit(self, results: list[ToolResult], musts: list[str]) -> NoFit:
-        failing = {r.tool: sorted(e.requirement for e in r.exclusions) for r in results}
+        # Only a tool a must keeps out can be let in by relaxing one; an unsuited tool meets them all.
+        failing = {r.tool: sorted(e.requirement for e in r.exclusions) for r in results if r.verdict == "excluded"}
+        if not failing:
+            return NoFit(text=self.message("no_fit_nothing_scores"), failing={}, relaxations=[], conflicts=[])
         smallest = min((len(v) for v in failing.values()), default=0)
         relaxations = sorted({tuple(v) for v in failing.values() if len(v) == smallest})
         conflicts = []
@@ -391,13 +395,16 @@ class Ranker:
 
     def _order_reason(self, results: list[ToolResult]) -> str:
         """Only the single-candidate case; with two or more, explain.decisive says what split them."""
-        live = [r for r in results if r.verdict != "excluded"]
-        return self.message("order_single") if len(live) == 1 else ""
+        live = [r for r in results if r.candidate]
+        if len(live) != 1:
+            return ""
+        unsuited = any(r.verdict == "unsuited" for r in results)
+        return self.message("order_single_scores" if unsuited else "order_single")
 
 
 def top_pick(ranking: list[ToolResult]) -> str | None:
     """The top of a ranking in a word: None for no fit, "a|b" for a tie only the tie-break settles."""
-    live = [r for r in ranking if r.verdict != "excluded"]
+    live = [r for r in ranking if r.candidate]
     if not live:
         return None
     if len(live) > 1 and live[1].standing == live[0].standing:

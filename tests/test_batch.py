@@ -60,6 +60,16 @@ def test_every_format_renders_every_example() -> None:
             assert render(rec, fmt, knowledge=kb).strip()
 
 
+def test_the_decision_record_title_says_why_nothing_was_chosen() -> None:
+    # A failed must and a requirement nobody covers are different dead ends; the title tells which.
+    musts = recommend(Requirements(requirements={"cncf_graduated_only": "must", "in_place_update": "must"}),
+                      what_if=False)
+    nothing = recommend(Requirements(requirements={"non_kubernetes_targets": "high"}), what_if=False)
+    assert "# No CD tool meets every must yet" in render(musts, "adr")
+    assert "# No CD tool considered covers these requirements" in render(nothing, "adr")
+    assert "status: undecided" in render(nothing, "adr")
+
+
 HOSTILE = "[bold red]x[/] <script>alert(1)</script> *em* [a](http://evil) | # h ![i](x)"
 
 

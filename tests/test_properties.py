@@ -84,10 +84,11 @@ def test_every_tool_is_ranked_or_no_fit_is_said(reqs: dict[str, str], ctx: dict[
     rec = run(reqs, ctx)
     assert sorted(r.tool for r in rec.ranking) == sorted(TOOLS)
     assert [r.rank for r in rec.ranking] == list(range(1, len(TOOLS) + 1))
-    all_excluded = all(r.verdict == "excluded" for r in rec.ranking)
-    assert (rec.no_fit is not None) == all_excluded
-    assert (rec.top is None) == all_excluded
-    if not all_excluded:
+    # A candidate meets every must and scores above 0; without one, the report says no fit.
+    none_fits = not any(r.verdict != "excluded" and r.score > 0 for r in rec.ranking)
+    assert (rec.no_fit is not None) == none_fits
+    assert (rec.top is None) == none_fits
+    if not none_fits:
         assert rec.ranking[0].verdict == "recommended"
 
 
@@ -113,11 +114,12 @@ def test_explanation_points_add_up_to_the_score(reqs: dict[str, str], ctx: dict[
 @given(requirement_sets, contexts)
 def test_an_excluded_tool_never_ranks_above_a_candidate(reqs: dict[str, str], ctx: dict[str, Any]) -> None:
     rec = run(reqs, ctx)
-    verdicts = [r.verdict == "excluded" for r in rec.ranking]
-    assert verdicts == sorted(verdicts)  # every non-excluded tool first
+    outside = [r.verdict in ("excluded", "unsuited") for r in rec.ranking]
+    assert outside == sorted(outside)  # every candidate first
     for r in rec.ranking:
         failed = {e.requirement for e in r.exclusions}
         assert (r.verdict == "excluded") == bool(failed)
+        assert (r.verdict == "unsuited") == (not failed and r.score == 0)
         assert failed <= {k for k, v in reqs.items() if v == "must"}
         assert r.musts_met == r.musts_total - len(failed)
 
@@ -225,7 +227,7 @@ def _top_of_full_run(reqs: dict[str, str], ctx: dict[str, Any]) -> str | None:
     """The top pick as a full, single recommendation reports it ("a|b" for a tie the tie-break settles)."""
     if not any(v != "avoid" for v in reqs.values()):
         return None
-    live = [r for r in run(reqs, ctx).ranking if r.verdict != "excluded"]
+    live = [r for r in run(reqs, ctx).ranking if r.verdict in ("recommended", "viable")]
     if not live:
         return None
     return f"{live[0].tool}|{live[1].tool}" if len(live) > 1 and live[1].standing == live[0].standing else live[0].tool

@@ -184,3 +184,36 @@ def test_a_partner_controller_rolls_out_what_the_tools_own_cannot() -> None:
     # With Deployments too, Argo Rollouts keeps rolling those out.
     mixed = run(reqs, {**ctx, "workload_kinds": ["deployment", "statefulset"]})
     assert {p.component for p in mixed.stack} == {"argo-cd", "argo-rollouts", "kruise_rollouts"}
+
+
+def test_deploying_to_vms_only_is_no_fit_rather_than_a_pick_at_zero() -> None:
+    # Argo CD, Flux, Flagger and OpenKruise all act on Kubernetes API objects only; none deploys to
+    # VMs or serverless. Recommending one of them at 0 points would be a tie-break, not advice.
+    rec = run({"non_kubernetes_targets": "high"})
+    assert rec.top is None and rec.stack == []
+    assert {r.verdict for r in rec.ranking} == {"unsuited"}
+    assert rec.no_fit is not None
+    assert rec.no_fit.failing == {} and rec.no_fit.relaxations == []
+    assert "scores 0" in rec.no_fit.text
+    assert rec.confidence is not None and rec.confidence.level == "low"
+    assert rec.sensitivity is not None and "No tool scores above 0" in rec.sensitivity.text
+
+
+def test_a_tool_with_nothing_to_show_is_unsuited_not_viable() -> None:
+    # Keptn does no canary (its docs: it adds tasks and evaluations to what others deploy) and is
+    # archived (cncf/toc#1584), so its partial web UI is outweighed by the archive penalty.
+    rec = run({"canary": "high", "web_ui": "nice"})
+    keptn = result(rec, "keptn")
+    assert keptn.score == 0 and keptn.verdict == "unsuited"
+    assert order(rec)[-1] == "keptn"
+    assert [r.verdict for r in rec.ranking[:3]] == ["recommended", "viable", "viable"]
+
+
+def test_the_only_tool_that_scores_is_said_to_be_the_only_one() -> None:
+    # openkruise.io: in-place update and sidecar management are OpenKruise's own; no Argo, Flux or
+    # Keptn component updates pods in place.
+    rec = run({"in_place_update": "high", "sidecar_management": "nice"})
+    assert order(rec)[0] == "openkruise"
+    assert {r.verdict for r in rec.ranking[1:]} == {"unsuited"}
+    assert rec.decisive is None
+    assert rec.order_reason.startswith("Only one tool has anything to show")

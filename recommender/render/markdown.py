@@ -110,7 +110,10 @@ def render_adr(rec: Recommendation, kb: KnowledgeBase, source: str | None = None
     lang = rec.lang
     top = rec.top
     good, bad, neutral = t("adr_good", lang), t("adr_bad", lang), t("adr_neutral", lang)
-    title = t("adr_title_chosen", lang, tool=top.name) if top else t("adr_title_none", lang)
+    if top:
+        title = t("adr_title_chosen", lang, tool=top.name)
+    else:  # no tool fails a must, yet none scores: "meets every must" would be vacuous
+        title = t("adr_title_nothing_scores" if rec.no_fit and not rec.no_fit.failing else "adr_title_none", lang)
     fill_in = t("adr_fill_in", lang)
     lines = ["---", f"status: {'proposed' if top else 'undecided'}", f"date: {today.isoformat()}",
              f"deciders: {fill_in}", f"consulted: {fill_in}", f"informed: {fill_in}", "---", "",

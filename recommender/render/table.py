@@ -11,7 +11,7 @@ from rich.text import Text
 from ..models import Recommendation, ToolResult
 from ..strings import t
 
-_VERDICT_STYLE = {"recommended": "bold green", "viable": "yellow", "excluded": "red"}
+_VERDICT_STYLE = {"recommended": "bold green", "viable": "yellow", "unsuited": "dim", "excluded": "red"}
 _SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
 _KIND_MARK = {"meets": "+", "bonus": "+", "penalty": "-", "misses": "x", "note": "·"}
 
