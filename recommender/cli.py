@@ -1,18 +1,20 @@
 """The `recommender` command: parses arguments, calls the library, renders. No logic of its own.
 
-Exit codes: 0 done; 2 bad input or usage; 3 no tool meets the musts (with --fail-on-no-fit);
+Exit codes: 0 done; 2 bad input or usage; 3 no tool fits (with --fail-on-no-fit);
 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 EXIT_OK, EXIT_INPUT, EXIT_NO_FIT, EXIT_INTERRUPTED = 0, 2, 3, 130
 PARALLEL_FROM = 32  # the same as recommender.batch.PARALLEL_FROM (a test keeps them equal)
@@ -38,66 +40,118 @@ class _Parser(argparse.ArgumentParser):
 # The same list as recommender.render.FORMATS (a test keeps them equal), without importing the
 # renderers just to build --help.
 FORMATS = ("table", "json", "markdown", "adr", "html", "svg")
+_HELP_FILE = Path(__file__).with_name("help.yaml")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="recommender", description=(
-        "Recommend continuous-delivery tooling (Argo, Flux, Keptn, OpenKruise) for a team's "
-        "requirements, with the reasons from a rule engine over a sourced knowledge base."))
-    parser.add_argument("--version", action="store_true", help="print the version and exit")
+def _help_texts(lang: str) -> dict[str, str]:
+    """--help in one language (recommender/help.yaml), English where a text is missing."""
+    import yaml
+
+    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with _HELP_FILE.open(encoding="utf-8") as handle:
+        data: dict[str, dict[str, str]] = yaml.load(handle, Loader=loader)
+    return {key: texts.get(lang) or texts["en"] for key, texts in data.items()}
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's own words (usage, section headings) in the help's language."""
+
+    def __init__(self, prog: str, texts: dict[str, str]) -> None:
+        super().__init__(prog)
+        self._texts = texts
+
+    def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
+                  groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, self._texts["usage"] if prefix is None else prefix)
+
+    def start_section(self, heading: str | None) -> None:
+        super().start_section(self._texts.get(heading, heading) if heading else heading)
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        # argparse wraps by characters; Hangul takes two columns each, so wrap by columns.
+        lines: list[str] = []
+        for word in self._whitespace_matcher.sub(" ", text).strip().split(" "):
+            if lines and _columns(lines[-1]) + 1 + _columns(word) <= width:
+                lines[-1] += " " + word
+            else:
+                lines.append(word)
+        return lines
+
+
+def _columns(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def build_parser(lang: str = "en") -> argparse.ArgumentParser:
+    h = _help_texts(lang)
+    formatter = functools.partial(_Formatter, texts=h)
+
+    def parser_for(adder: Callable[..., _Parser], *args: Any, **kwargs: Any) -> _Parser:
+        made = adder(*args, formatter_class=formatter, add_help=False, **kwargs)
+        made.add_argument("-h", "--help", action="help", help=h["help"])
+        return made
+
+    parser = parser_for(_Parser, prog="recommender", description=h["description"])
+    parser.add_argument("--version", action="store_true", help=h["version"])
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
-    rec = sub.add_parser("recommend", help="rank the tools for requirements YAML files",
-                         description="Rank the tools for each requirements file (or every .yaml in a directory).")
-    rec.add_argument("files", nargs="+", type=Path, help="requirements YAML file(s) or directories")
-    rec.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
-    rec.add_argument("-o", "--output", type=Path,
-                     help="write the report to this file; with several inputs, a directory for one report each")
-    rec.add_argument("--force", action="store_true", help="overwrite existing output files")
-    rec.add_argument("--fail-on-no-fit", action="store_true", help="exit 3 when no tool meets the musts")
-    rec.add_argument("--evidence", action="store_true", help="show evidence URLs under each line (table, html, svg)")
-    rec.add_argument("--no-what-if", action="store_true", help="skip the what-if re-runs (faster)")
-    rec.add_argument("--lang", choices=["en", "ko"], help="report language (default: from LANG, else en)")
-    rec.add_argument("--width", type=int, default=None, help="report width for table, html and svg")
+    rec = parser_for(sub.add_parser, "recommend", help=h["recommend"], description=h["recommend_description"])
+    rec.add_argument("files", nargs="+", type=Path, help=h["files"])
+    rec.add_argument("--format", choices=FORMATS, default="table", help=h["format"])
+    rec.add_argument("-o", "--output", type=Path, help=h["output"])
+    rec.add_argument("--force", action="store_true", help=h["force"])
+    rec.add_argument("--fail-on-no-fit", action="store_true", help=h["fail_on_no_fit"])
+    rec.add_argument("--evidence", action="store_true", help=h["evidence"])
+    rec.add_argument("--no-what-if", action="store_true", help=h["no_what_if"])
+    rec.add_argument("--lang", choices=["en", "ko"], help=h["lang_report"])
+    rec.add_argument("--width", type=int, default=None, help=h["width"])
     rec.add_argument("-j", "--jobs", type=_positive, default=None,
-                     help=f"worker processes for many files (default: one per core from "
-                          f"{PARALLEL_FROM} files on, else 1)")
-    _data_options(rec)
+                     help=h["jobs"].format(parallel_from=PARALLEL_FROM))
+    _data_options(rec, h)
 
-    exp = sub.add_parser("explain",
-                         help="the full rule trace for one tool: what fired, on which facts, what nearly did")
-    exp.add_argument("file", type=Path, help="a requirements YAML file")
-    exp.add_argument("--tool", required=True, type=str.lower, help="tool id, e.g. flux")
-    exp.add_argument("--width", type=int, default=None, help="output width (default: the terminal's)")
-    exp.add_argument("--lang", choices=["en", "ko"], help="language (default: from LANG, else en)")
-    _data_options(exp)
+    exp = parser_for(sub.add_parser, "explain", help=h["explain"])
+    exp.add_argument("file", type=Path, help=h["file"])
+    exp.add_argument("--tool", required=True, type=str.lower, help=h["tool"])
+    exp.add_argument("--width", type=int, default=None, help=h["width_explain"])
+    exp.add_argument("--lang", choices=["en", "ko"], help=h["lang"])
+    _data_options(exp, h)
 
-    sub.add_parser("schema", help="print the JSON Schema of requirements files (for editor autocompletion)")
+    parser_for(sub.add_parser, "schema", help=h["schema"])
 
-    wiz = sub.add_parser("wizard", help="answer a few questions interactively and get a recommendation")
-    wiz.add_argument("--save", type=Path, help="save the answers as a requirements YAML file without asking")
-    wiz.add_argument("--from", dest="from_file", type=Path, help="start from an existing requirements file")
-    wiz.add_argument("--lang", choices=["en", "ko"], help="language of the questions and the report")
-    wiz.add_argument("--force", action="store_true", help="overwrite an existing --save file")
-    _data_options(wiz)
+    wiz = parser_for(sub.add_parser, "wizard", help=h["wizard"])
+    wiz.add_argument("--save", type=Path, help=h["save"])
+    wiz.add_argument("--from", dest="from_file", type=Path, help=h["from_file"])
+    wiz.add_argument("--lang", choices=["en", "ko"], help=h["lang_wizard"])
+    wiz.add_argument("--force", action="store_true", help=h["force_save"])
+    _data_options(wiz, h)
 
-    kb = sub.add_parser("kb", help="inspect and check the knowledge base")
+    kb = parser_for(sub.add_parser, "kb", help=h["kb"])
     kb_sub = kb.add_subparsers(dest="kb_command", parser_class=_Parser, required=True)
-    listing = kb_sub.add_parser("list", help="list the tools and their project facts")
-    listing.add_argument("--lang", choices=["en", "ko"], help="language (default: from LANG, else en)")
-    _data_options(listing)
-    show = kb_sub.add_parser("show", help="every capability claim of one tool, with evidence")
-    show.add_argument("tool", type=str.lower)
-    show.add_argument("--lang", choices=["en", "ko"], help="language (default: from LANG, else en)")
-    _data_options(show)
-    _data_options(kb_sub.add_parser("lint", help="check knowledge and rules; exit 2 on errors"))
-    kb_sub.add_parser("path", help="print the bundled knowledge and rules directories")
+    listing = parser_for(kb_sub.add_parser, "list", help=h["kb_list"])
+    listing.add_argument("--lang", choices=["en", "ko"], help=h["lang"])
+    _data_options(listing, h)
+    show = parser_for(kb_sub.add_parser, "show", help=h["kb_show"])
+    show.add_argument("tool", type=str.lower, help=h["tool"])
+    show.add_argument("--lang", choices=["en", "ko"], help=h["lang"])
+    _data_options(show, h)
+    _data_options(parser_for(kb_sub.add_parser, "lint", help=h["kb_lint"]), h)
+    parser_for(kb_sub.add_parser, "path", help=h["kb_path"])
     return parser
 
 
-def _data_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--knowledge", type=Path, help="a knowledge directory (default: the bundled one)")
-    p.add_argument("--rules", type=Path, help="a rules directory (default: the bundled one)")
+def _data_options(p: argparse.ArgumentParser, h: dict[str, str]) -> None:
+    p.add_argument("--knowledge", type=Path, help=h["knowledge"])
+    p.add_argument("--rules", type=Path, help=h["rules"])
+
+
+def help_lang(argv: list[str]) -> str:
+    """The language for --help, read before parsing: --lang anywhere in argv, else the locale."""
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv) and argv[index + 1] in ("en", "ko"):
+            return argv[index + 1]
+        if arg in ("--lang=en", "--lang=ko"):
+            return arg.partition("=")[2]
+    return default_lang(None)
 
 
 def write_atomic(path: Path, text: str, *, force: bool) -> None:
@@ -397,7 +451,8 @@ def cmd_kb(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     # pydantic looks up plugin entry points on first use (~20 ms); this command uses none.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(help_lang(argv))
     args = parser.parse_args(argv)
     if args.version:
         from . import __version__

@@ -258,3 +258,35 @@ def test_library_refuses_an_unknown_language_and_reports_bad_values_as_input_err
         recommend(Requirements(requirements={"canary": "must"}), lang="fr")  # type: ignore[dict-item]
     with pytest.raises(InputError, match=r"requirements\.canary"):
         recommend({"requirements": {"canary": "sometimes"}})
+
+
+@pytest.mark.parametrize("how", [["--lang", "ko"], ["--lang=ko"], []])
+def test_help_speaks_korean_when_asked(how: list[str], capsys: pytest.CaptureFixture[str],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8" if how else "ko_KR.UTF-8")
+    monkeypatch.setenv("COLUMNS", "82")  # argparse's width is COLUMNS - 2
+    with pytest.raises(SystemExit) as done:
+        main(["recommend", *how, "--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("사용법: recommender recommend")
+    assert "옵션:" in out and "출력 형식 (기본값: table)" in out and "이 도움말을 보여 주고 끝냅니다" in out
+    assert "options:" not in out and "show this help" not in out
+    # Hangul is two columns wide: argparse's own wrapping would run these lines past 80 columns.
+    assert max(sum(2 if "\uac00" <= c <= "\ud7a3" else 1 for c in line) for line in out.splitlines()) <= 80
+
+
+def test_help_is_english_by_default_and_every_text_has_a_korean_one(capsys: pytest.CaptureFixture[str],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    with pytest.raises(SystemExit):
+        main(["kb", "show", "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("usage: recommender kb show") and "tool id, e.g. flux" in out
+    texts = yaml.safe_load((Path(__import__("recommender").__file__).parent / "help.yaml").read_text("utf-8"))
+    assert [key for key, t in texts.items() if not (t.get("en") and t.get("ko"))] == []
