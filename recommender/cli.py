@@ -414,12 +414,17 @@ def cmd_kb(args: argparse.Namespace) -> int:
     kb = get_knowledge(args.knowledge)
     if args.kb_command == "list":
         table = Table(title=t("kb_title", lang, revision=kb.manifest.revision, as_of=kb.manifest.as_of))
-        for column in ("tool", "kb_cncf", "kb_status", "kb_release", "kb_license", "kb_vendors"):
-            table.add_column(t(column, lang), overflow="fold")
+        # Two short lines per cell rather than one long one, so an 80-column terminal breaks no word.
+        table.add_column(t("tool", lang))
+        table.add_column(f"{t('kb_cncf', lang)}\n{t('kb_status', lang)}")
+        table.add_column(t("kb_release", lang))
+        table.add_column(t("kb_license", lang))
+        table.add_column(t("kb_vendors", lang), ratio=1)
         for entry in kb.tools:
             p = entry.project
-            release = f"{p.latest_release.version} ({p.latest_release.date})" if p.latest_release else "?"
-            table.add_row(escape(entry.name), p.cncf.maturity, p.status, escape(release), escape(p.license),
+            standing = p.cncf.maturity if p.status == p.cncf.maturity else f"{p.cncf.maturity}\n{p.status}"
+            release = f"{p.latest_release.version}\n{p.latest_release.date}" if p.latest_release else "?"
+            table.add_row(escape(entry.name), standing, escape(release), escape(p.license),
                           escape(", ".join(p.vendors)))
         console.print(table)
         return EXIT_OK

@@ -111,8 +111,13 @@ def test_kb_lint_reports_a_missing_capability(knowledge_copy: Path) -> None:
 
 
 def test_kb_list_and_show() -> None:
-    listing = cli("kb", "list")
+    listing = subprocess.run([sys.executable, "-m", "recommender", "kb", "list"], capture_output=True, text=True,
+                             timeout=120, env={**os.environ, "COLUMNS": "80"})
     assert listing.returncode == 0 and "archived" in listing.stdout and "graduated" in listing.stdout
+    # At 80 columns every fact stays whole: no word broken across lines, nothing cut off.
+    for fact in ("OpenKruise", "incubating", "keptn-v2.5.0", "2025-03-19", "Apache-2.0", "ControlPlane,"):
+        assert fact in listing.stdout
+    assert "…" not in listing.stdout and max(len(line) for line in listing.stdout.splitlines()) <= 80
     show = cli("kb", "show", "flux")
     assert show.returncode == 0 and "gitops_sync" in show.stdout and "https://" in show.stdout
     assert cli("kb", "show", "spinnaker").returncode == 2
