@@ -309,6 +309,28 @@ def test_a_parallel_batch_really_runs_in_worker_processes() -> None:
     assert multiprocessing.active_children() == []  # the pool is shut down when the batch ends
 
 
+def test_a_worker_that_dies_fails_the_batch_with_a_clear_error_and_leaves_no_process() -> None:
+    import multiprocessing
+    import os
+    import signal
+
+    from recommender.batch import Job, run_batch
+    from recommender.errors import EngineError
+
+    job = Job(knowledge=None, rules=None, lang="en", what_if=True, format="json", envelope=True, width=100,
+              color=False, evidence=False)
+    paths = sorted(EXAMPLES.glob("*.yaml")) * 40  # enough work left when the worker is killed
+    results = run_batch(paths, job, jobs=2)
+    assert next(results).path == paths[0]
+    victim = multiprocessing.active_children()[0]
+    assert victim.pid is not None
+    os.kill(victim.pid, signal.SIGKILL)  # as the kernel's OOM killer would
+    with pytest.raises(EngineError, match=r"a worker process died.*run again with -j 1"):
+        for _ in results:
+            pass
+    assert multiprocessing.active_children() == []
+
+
 def test_jobs_must_be_a_positive_number(capsys: pytest.CaptureFixture[str]) -> None:
     from recommender import batch, cli
 
