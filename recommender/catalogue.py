@@ -9,11 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field
 Text = dict[str, str]  # language code -> text; "en" is always present
 
 
-def pick(text: Text, lang: str) -> str:
-    """The text in a language, falling back to English."""
-    return text.get(lang) or text.get("en", "")
-
-
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 

@@ -40,17 +40,6 @@ class _Parser(argparse.ArgumentParser):
 # The same list as recommender.render.FORMATS (a test keeps them equal), without importing the
 # renderers just to build --help.
 FORMATS = ("table", "json", "markdown", "adr", "html", "svg")
-_HELP_FILE = Path(__file__).with_name("help.yaml")
-
-
-def _help_texts(lang: str) -> dict[str, str]:
-    """--help in one language (recommender/help.yaml), English where a text is missing."""
-    import yaml
-
-    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with _HELP_FILE.open(encoding="utf-8") as handle:
-        data: dict[str, dict[str, str]] = yaml.load(handle, Loader=loader)
-    return {key: texts.get(lang) or texts["en"] for key, texts in data.items()}
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -83,7 +72,9 @@ def _columns(text: str) -> int:
 
 
 def build_parser(lang: str = "en") -> argparse.ArgumentParser:
-    h = _help_texts(lang)
+    from .strings import help_texts
+
+    h = help_texts(lang)
     formatter = functools.partial(_Formatter, texts=h)
 
     def parser_for(adder: Callable[..., _Parser], *args: Any, **kwargs: Any) -> _Parser:
@@ -394,10 +385,9 @@ def cmd_kb(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from .api import get_knowledge
-    from .catalogue import pick
     from .lint import lint
     from .resources import bundled_dir
-    from .strings import t
+    from .strings import pick, t
 
     lang = default_lang(getattr(args, "lang", None))
     console = Console(highlight=False)

@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Literal
 
-from .catalogue import pick
 from .knowledge import KnowledgeBase
 from .models import (
     Confidence,
@@ -26,6 +25,7 @@ from .models import (
     WhyNot,
 )
 from .ranking import Ranker, top_pick
+from .strings import pick
 
 RELAX = {"must": "high", "high": "medium", "medium": "nice", "nice": "dropped", "avoid": "dropped"}
 RAISE = {"nice": "medium", "medium": "high", "high": "must"}

@@ -82,7 +82,7 @@ def missing_translations(kb: KnowledgeBase, rule_base: RuleBase | None) -> list[
         for table_name in ("level_names", "severity_names", "messages"):
             for key, text in getattr(params, table_name).items():
                 check(f"rules parameters {table_name}.{key}", text)
-    out += [f"missing {key}: strings.yaml" for key in strings_missing()]
+    out += [f"missing {where}" for where in strings_missing()]
     return out
 
 

@@ -15,7 +15,6 @@ from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
-from .catalogue import pick
 from .engine import Firing
 from .knowledge import KnowledgeBase
 from .models import (
@@ -31,6 +30,7 @@ from .models import (
     ToolResult,
 )
 from .rules import SEVERITIES, Bindings, Effect, RuleBase, field_getter
+from .strings import pick
 
 MATURITY_ORDER = {"graduated": 0, "incubating": 1, "sandbox": 2, "none": 3, "archived": 4}
 ROLE_LAYER = {"gitops_engine": "delivery", "progressive_delivery": "progressive", "workflow_engine": "workflows",

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import yaml
 
-from .catalogue import Catalogue, pick
+from .catalogue import Catalogue
 from .models import Requirements
+from .strings import pick
 
 
 def _scalar(value: str | int) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .catalogue import Catalogue, pick
+from .catalogue import Catalogue
 from .models import IMPORTANCE_ORDER
+from .strings import pick
 
 
 def requirements_schema(catalogue: Catalogue, lang: str = "en") -> dict[str, Any]:

@@ -1,4 +1,6 @@
-"""Report and CLI strings by language (recommender/strings.yaml)."""
+"""Report and CLI strings by language (recommender/strings.yaml, recommender/help.yaml).
+
+Imports nothing but PyYAML, so that building --help stays cheap."""
 
 from __future__ import annotations
 
@@ -8,18 +10,31 @@ from typing import Any
 
 import yaml
 
-from .catalogue import pick
-
-_FILE = Path(__file__).with_name("strings.yaml")
+_STRINGS = Path(__file__).with_name("strings.yaml")
+_HELP = Path(__file__).with_name("help.yaml")
 LANGS = ("en", "ko")
+
+
+def pick(text: dict[str, str], lang: str) -> str:
+    """The text in a language, falling back to English."""
+    return text.get(lang) or text.get("en", "")
+
+
+def _load(path: Path) -> dict[str, dict[str, str]]:
+    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with path.open(encoding="utf-8") as handle:
+        data: dict[str, dict[str, str]] = yaml.load(handle, Loader=loader)
+    return data
 
 
 @lru_cache(maxsize=1)
 def _strings() -> dict[str, dict[str, str]]:
-    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with _FILE.open(encoding="utf-8") as handle:
-        data: dict[str, dict[str, str]] = yaml.load(handle, Loader=loader)
-    return data
+    return _load(_STRINGS)
+
+
+def help_texts(lang: str) -> dict[str, str]:
+    """The command line's --help in one language, English where a text is missing."""
+    return {key: pick(texts, lang) for key, texts in _load(_HELP).items()}
 
 
 def t(key: str, lang: str = "en", **values: Any) -> str:
@@ -29,4 +44,6 @@ def t(key: str, lang: str = "en", **values: Any) -> str:
 
 
 def missing_translations() -> list[str]:
-    return [key for key, texts in _strings().items() for lang in LANGS if not texts.get(lang)]
+    """'key: file' for every string without a text in one of LANGS."""
+    return [f"{key}: {path.name}" for path, table in ((_STRINGS, _strings()), (_HELP, _load(_HELP)))
+            for key, texts in table.items() for lang in LANGS if not texts.get(lang)]

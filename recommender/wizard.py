@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from .catalogue import Catalogue, pick
+from .catalogue import Catalogue
 from .models import Context, Importance, Requirements
+from .strings import pick
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input

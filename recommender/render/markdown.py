@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..catalogue import pick
 from ..knowledge import KnowledgeBase
 from ..models import IMPORTANCE_ORDER, Recommendation, ToolResult
-from ..strings import t
+from ..strings import pick, t
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~#!])")
 _LINE_START = re.compile(r"^(\s*)(\d+(?=[.)])|)([-+>=.)])")
