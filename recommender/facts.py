@@ -39,6 +39,9 @@ class KnowledgeFacts:
                     for value, support in sorted(table.values.items()):
                         facts.append({"kind": "support", "tool": tool.tool, "component": comp.id, "dim": dim,
                                       "value": value, "level": support.level, "ev": ref})
+            # The core: the components that do something natively. What they do, the default
+            # install brings; a companion or plugin is a separate install a team can leave out.
+            core = {c.component for c in tool.capabilities.values() if c.level == "native"}
             for req_id, claim in sorted(tool.capabilities.items()):
                 ref = f"{tool.tool}/cap/{req_id}"
                 evidence[ref] = [str(u) for u in claim.evidence]
@@ -46,7 +49,9 @@ class KnowledgeFacts:
                     "kind": "cap", "tool": tool.tool, "req": req_id, "level": claim.level,
                     "factor": params.level_factors[claim.level], "component": claim.component or "",
                     "maturity": claim.maturity, "claim": claim.claim, "met": claim.level != "none",
-                    "strong": claim.level in ("native", "companion"), "group": groups[req_id], "ev": ref})
+                    "strong": claim.level in ("native", "companion"),
+                    "bundled": claim.level in ("native", "partial") and claim.component in core and not claim.opt_in,
+                    "group": groups[req_id], "ev": ref})
             for integ in tool.integrations:
                 urls = [str(u) for u in integ.evidence]
                 # A documented pairing holds both ways; each fact names the partner component it

@@ -121,6 +121,9 @@ class Claim(Evidenced):
     note: LocalText
     maturity: Literal["ga", "beta", "alpha"] = "ga"
     claim: Literal["official", "vendor_claimed", "disputed"] = "official"
+    # The core component does it, but only once the team installs an optional part of it (Flux's
+    # image automation controllers are extra components): what is not installed is not brought.
+    opt_in: bool = False
 
     @model_validator(mode="after")
     def _component_unless_none(self) -> Claim:

@@ -28,7 +28,7 @@ from .yamlio import load_yaml
 BASE_KINDS: dict[str, tuple[str, ...]] = {
     "req": ("req", "importance", "weight", "group", "positive", "must"),
     "cap": ("tool", "req", "level", "factor", "component", "maturity", "claim", "met", "strong",
-            "group", "ev"),
+            "bundled", "group", "ev"),
     "project": ("tool", "status", "maturity", "ev"),
     "component": ("tool", "component", "role", "status", "ev"),
     "support": ("tool", "component", "dim", "value", "level", "ev"),

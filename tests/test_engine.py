@@ -30,6 +30,7 @@ COVERAGE_CASES: list[tuple[dict[str, str], dict[str, object]]] = [
     ({"slo_quality_gates": "must", "dora_observability": "high", "active_project_health": "must"}, {}),
     ({"cncf_graduated_only": "high", "in_place_update": "must", "gitops_sync": "must"}, {}),
     ({"gitops_sync": "must", "web_ui": "high", "stateful_progressive_delivery": "medium"}, {"platform": "openshift"}),
+    ({"gitops_sync": "must", "web_ui": "avoid", "advanced_statefulset": "nice"}, {}),
 ]
 
 

@@ -217,3 +217,26 @@ def test_the_only_tool_that_scores_is_said_to_be_the_only_one() -> None:
     assert {r.verdict for r in rec.ranking[1:]} == {"unsuited"}
     assert rec.decisive is None
     assert rec.order_reason.startswith("Only one tool has anything to show")
+
+
+def test_a_team_that_wants_no_ui_gets_flux_and_no_stack_sneaks_argo_cds_ui_back_in() -> None:
+    # Flux FAQ: Flux has no UI of its own (the Flux Operator's is a separate install); Argo CD's
+    # default install serves a web UI. openkruise.io documents GitOps for Kruise through Argo CD.
+    rec = run({"gitops_sync": "must", "web_ui": "avoid", "advanced_statefulset": "nice"})
+    assert order(rec)[0] == "flux"
+    flux, argo, kruise = result(rec, "flux"), result(rec, "argo"), result(rec, "openkruise")
+    assert not [e for e in flux.explanations if e.requirement == "web_ui" and e.points != 0]
+    assert any(e.rule == "score.avoid_optional" for e in flux.explanations)
+    assert any(e.rule == "score.avoid" and e.points < 0 for e in argo.explanations)
+    # OpenKruise meets GitOps only through Argo CD, so its stack brings Argo CD's UI with it.
+    assert any(e.rule == "stack.partner_avoid" and e.points < 0 for e in kruise.explanations)
+    assert kruise.score < flux.score
+
+
+def test_avoiding_an_opt_in_component_costs_nothing_and_a_default_one_costs() -> None:
+    # fluxcd.io optional components: the image automation controllers are extras that flux
+    # bootstrap leaves out. OpenKruise's SidecarSet runs in kruise-manager, installed by default.
+    rec = run({"gitops_sync": "high", "image_update_automation": "avoid", "sidecar_management": "avoid"})
+    flux, kruise = result(rec, "flux"), result(rec, "openkruise")
+    assert not [e for e in flux.explanations if e.points < 0]
+    assert [e.requirement for e in kruise.explanations if e.rule == "score.avoid"] == ["sidecar_management"]
