@@ -240,3 +240,13 @@ def test_avoiding_an_opt_in_component_costs_nothing_and_a_default_one_costs() ->
     flux, kruise = result(rec, "flux"), result(rec, "openkruise")
     assert not [e for e in flux.explanations if e.points < 0]
     assert [e.requirement for e in kruise.explanations if e.rule == "score.avoid"] == ["sidecar_management"]
+
+
+def test_slo_gates_on_dynatrace_prefer_the_controller_that_queries_it_natively() -> None:
+    # Flagger's metrics docs list a dynatrace provider; Argo Rollouts analysis reaches Dynatrace
+    # only through its generic web provider. A gate is only as good as the metrics it can read.
+    rec = run({"slo_quality_gates": "must", "pre_post_deploy_tasks": "high"}, {"metrics_provider": "dynatrace"})
+    assert order(rec)[0] == "flux"
+    argo = result(rec, "argo")
+    assert any(e.rule == "pd.metrics_partial_penalty" and e.requirement == "slo_quality_gates"
+               for e in argo.explanations)
