@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from .errors import EngineError
+from .facts import encode_body
 from .rules import START_KIND, START_RULE, Bindings, RuleBase, compile_stage, field_getter
 
 
@@ -131,6 +132,26 @@ def _make_action(rule_id: str, effect_types: list[str],
     return action
 
 
+def _batch_json(sid: str, evaluation: _Evaluation, facts: list[dict[str, Any]]) -> str:
+    """The stage's facts as durable-rules' JSON, each with the session and its own id; knowledge
+    facts bring their encoding with them (facts.KnownFact)."""
+    stamp = f'"sid":"{sid}","id":"'
+    parts = [f'{{"kind":"{START_KIND}",{stamp}{_fact_id(evaluation)}"}}']
+    for fact in facts:
+        body = getattr(fact, "body", None)
+        parts.append(f'{{{encode_body(fact) if body is None else body},{stamp}{_fact_id(evaluation)}"}}')
+    return f"[{','.join(parts)}]"
+
+
+def _assert_json(host: Any, name: str, text: str) -> Any:
+    """durable-rules' Host.assert_facts for facts already encoded (it would json.dumps them)."""
+    import durable_rules_engine
+
+    rules = host.get_ruleset(name)
+    return host._handle_function(
+        rules, lambda t: rules._handle_result(durable_rules_engine.assert_facts(rules._handle, t), t), text, None)
+
+
 def _fact_id(evaluation: _Evaluation) -> str:
     number = next(evaluation.ids)
     if number >= ID_LIMIT:
@@ -210,10 +231,9 @@ def _evaluate_once(rules: RuleBase, facts: list[dict[str, Any]]) -> _Evaluation:
             present = {f["kind"] for f in selected}
             if not any(needs <= present for needs in rules.stage_needs(stage)):
                 continue  # every rule here lacks a fact kind it must match: none can fire
-            batch = [{"kind": START_KIND, "sid": sid, "id": _fact_id(evaluation)}]
-            batch += [{**f, "sid": sid, "id": _fact_id(evaluation)} for f in selected]
+            text = _batch_json(sid, evaluation, selected)  # before the try: no session exists yet
             try:
-                state = host.assert_facts(name, batch)
+                state = _assert_json(host, name, text)
             except MessageObservedException:
                 evaluation.refused = True
                 return evaluation

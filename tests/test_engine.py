@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from collections.abc import Callable
@@ -336,3 +337,25 @@ def test_a_recommendation_leaves_no_garbage_cycles() -> None:
         gc.set_debug(0)
         gc.garbage.clear()
     assert found == 0, kinds
+
+
+def test_knowledge_facts_encoded_once_match_the_facts_and_reason_alike() -> None:
+    # Knowledge facts carry their JSON (facts.KnownFact) so each evaluation need not encode them;
+    # the engine must reach the same conclusions as from the plain facts.
+    from recommender.facts import KnownFact
+
+    kb, rules = get_knowledge(), get_rules()
+    requirements, context = COVERAGE_CASES[0]
+    facts, _evidence = build_facts(Requirements(requirements=requirements, context=context),  # type: ignore[arg-type]
+                                   kb, rules)
+    known = [f for f in facts if isinstance(f, KnownFact)]
+    assert len(known) > len(facts) // 2
+    assert all(json.loads("{" + f.body + "}") == dict(f) for f in known)
+    firings, derived = evaluate(rules, facts)
+    plain_firings, plain_derived = evaluate(rules, [dict(f) for f in facts])
+    def matched(found: list[Any]) -> list[Any]:  # each evaluation runs in a session of its own
+        return [(f.rule, f.effect, {a: {k: v for k, v in b.items() if k != "sid"} for a, b in f.bindings.items()})
+                for f in found]
+
+    assert matched(firings) == matched(plain_firings)
+    assert derived == plain_derived
