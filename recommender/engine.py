@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from .errors import EngineError
-from .facts import encode_body
+from .facts import KnownFact, encode_body
 from .rules import START_KIND, START_RULE, Bindings, RuleBase, compile_stage, field_getter
 
 
@@ -138,8 +138,8 @@ def _batch_json(sid: str, evaluation: _Evaluation, facts: list[dict[str, Any]]) 
     stamp = f'"sid":"{sid}","id":"'
     parts = [f'{{"kind":"{START_KIND}",{stamp}{_fact_id(evaluation)}"}}']
     for fact in facts:
-        body = getattr(fact, "body", None)
-        parts.append(f'{{{encode_body(fact) if body is None else body},{stamp}{_fact_id(evaluation)}"}}')
+        body = fact.body() if isinstance(fact, KnownFact) else encode_body(fact)
+        parts.append(f'{{{body},{stamp}{_fact_id(evaluation)}"}}')
     return f"[{','.join(parts)}]"
 
 

@@ -15,14 +15,21 @@ Fact = dict[str, Any]
 
 
 class KnownFact(dict[str, Any]):
-    """A knowledge fact with its JSON made once. Every evaluation asserts the same knowledge facts,
+    """A knowledge fact that keeps its JSON. Every evaluation asserts the same knowledge facts,
     and encoding them anew was a tenth of a recommendation's time. Never changed once made."""
 
-    __slots__ = ("body",)
+    __slots__ = ("_body",)
 
     def __init__(self, fields: Mapping[str, Any]) -> None:
         super().__init__(fields)
-        self.body = encode_body(self)
+        self._body: str | None = None
+
+    def body(self) -> str:
+        # On first use: a one-off run asserts only the facts its requirements need. Two threads
+        # may both encode it; they write the same text.
+        if self._body is None:
+            self._body = encode_body(self)
+        return self._body
 
 
 # One encoder, made once: json.dumps with options builds a new one on every call.

@@ -350,7 +350,7 @@ def test_knowledge_facts_encoded_once_match_the_facts_and_reason_alike() -> None
                                    kb, rules)
     known = [f for f in facts if isinstance(f, KnownFact)]
     assert len(known) > len(facts) // 2
-    assert all(json.loads("{" + f.body + "}") == dict(f) for f in known)
+    assert all(json.loads("{" + f.body() + "}") == dict(f) for f in known)
     firings, derived = evaluate(rules, facts)
     plain_firings, plain_derived = evaluate(rules, [dict(f) for f in facts])
     def matched(found: list[Any]) -> list[Any]:  # each evaluation runs in a session of its own
