@@ -10,6 +10,7 @@ and its state is deleted afterwards: evaluations never see each other.
 from __future__ import annotations
 
 import copy
+import functools
 import itertools
 import threading
 from collections.abc import Callable, Iterator
@@ -103,7 +104,7 @@ def _make_action(rule_id: str, effect_types: list[str],
         if evaluation is None:  # not ours: a stale session
             return
         try:
-            derived: list[dict[str, Any]] = []
+            derived: list[dict[str, Any]] = []  # this batch's new conclusions
             # Rules fire in batches (`cap`): one action call carries every match ready so far,
             # which saves durable-rules' per-action round trip for each of them.
             for frame in c.m:
@@ -119,11 +120,11 @@ def _make_action(rule_id: str, effect_types: list[str],
                             continue  # derived facts form a set: the same conclusion twice is one
                         evaluation.seen.add(key)
                         evaluation.derived.append(fact)
-                        derived.append({**fact, "sid": c.s.sid, "id": _fact_id(evaluation)})
+                        derived.append(fact)
                     evaluation.firings.append(Firing(rule_id, index, bindings))
             if derived:
                 # One call for the whole batch; Closure.assert_fact would make one per fact.
-                c._ruleset.assert_facts(derived)
+                _assert_text(c._ruleset, _facts_json(c.s.sid, evaluation, derived))
         except Exception as exc:
             if type(exc).__name__ == "MessageObservedException":
                 evaluation.refused = True
@@ -132,24 +133,22 @@ def _make_action(rule_id: str, effect_types: list[str],
     return action
 
 
-def _batch_json(sid: str, evaluation: _Evaluation, facts: list[dict[str, Any]]) -> str:
-    """The stage's facts as durable-rules' JSON, each with the session and its own id; knowledge
-    facts bring their encoding with them (facts.KnownFact)."""
+def _facts_json(sid: str, evaluation: _Evaluation, facts: list[dict[str, Any]]) -> str:
+    """Facts as durable-rules' JSON, each with the session and its own id; knowledge facts bring
+    their encoding with them (facts.KnownFact)."""
     stamp = f'"sid":"{sid}","id":"'
-    parts = [f'{{"kind":"{START_KIND}",{stamp}{_fact_id(evaluation)}"}}']
+    parts = []
     for fact in facts:
         body = fact.body() if isinstance(fact, KnownFact) else encode_body(fact)
         parts.append(f'{{{body},{stamp}{_fact_id(evaluation)}"}}')
     return f"[{','.join(parts)}]"
 
 
-def _assert_json(host: Any, name: str, text: str) -> Any:
-    """durable-rules' Host.assert_facts for facts already encoded (it would json.dumps them)."""
+def _assert_text(ruleset: Any, text: str) -> Any:
+    """durable-rules' Ruleset.assert_facts for facts already encoded (it would json.dumps them)."""
     import durable_rules_engine
 
-    rules = host.get_ruleset(name)
-    return host._handle_function(
-        rules, lambda t: rules._handle_result(durable_rules_engine.assert_facts(rules._handle, t), t), text, None)
+    return ruleset._handle_result(durable_rules_engine.assert_facts(ruleset._handle, text), text)
 
 
 def _fact_id(evaluation: _Evaluation) -> str:
@@ -231,9 +230,11 @@ def _evaluate_once(rules: RuleBase, facts: list[dict[str, Any]]) -> _Evaluation:
             present = {f["kind"] for f in selected}
             if not any(needs <= present for needs in rules.stage_needs(stage)):
                 continue  # every rule here lacks a fact kind it must match: none can fire
-            text = _batch_json(sid, evaluation, selected)  # before the try: no session exists yet
+            # Encoded before the try, which deletes the session: none exists yet if this fails.
+            text = _facts_json(sid, evaluation, [{"kind": START_KIND}, *selected])
             try:
-                state = _assert_json(host, name, text)
+                ruleset = host.get_ruleset(name)
+                state = host._handle_function(ruleset, functools.partial(_assert_text, ruleset), text, None)
             except MessageObservedException:
                 evaluation.refused = True
                 return evaluation
