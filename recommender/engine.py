@@ -223,10 +223,13 @@ def _evaluate_once(rules: RuleBase, facts: list[dict[str, Any]]) -> _Evaluation:
     try:
         for stage in rules.stages:
             name = _stage_name(rules, stage)
-            # Derived facts first: a negated pattern only sees facts asserted before its match.
+            # A negated pattern only sees facts asserted before its match (durable-rules does not
+            # retract a match), so the kinds this stage negates go in first, then derived facts.
             # Only the kinds this stage's rules match go in; the rest would cost time for nothing.
-            kinds = rules.stage_kinds(stage)
-            selected = [f for f in (*evaluation.derived, *facts) if f["kind"] in kinds]
+            kinds, negated = rules.stage_kinds(stage), rules.stage_negated(stage)
+            ordered = (*evaluation.derived, *facts)
+            selected = [f for f in ordered if f["kind"] in negated] + \
+                [f for f in ordered if f["kind"] in kinds and f["kind"] not in negated]
             present = {f["kind"] for f in selected}
             if not any(needs <= present for needs in rules.stage_needs(stage)):
                 continue  # every rule here lacks a fact kind it must match: none can fire

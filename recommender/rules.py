@@ -250,6 +250,15 @@ class RuleBase(_Strict):
                                  for e in r.effects() if e.type == "derive")
                 for stage in self.stages}
 
+    def stage_negated(self, stage: int) -> frozenset[str]:
+        """The fact kinds a stage's rules negate (`none:`): asserted first, so a negation sees them."""
+        return self._stage_negated[stage]
+
+    @cached_property
+    def _stage_negated(self) -> dict[int, frozenset[str]]:
+        return {stage: frozenset(str(pattern.get("kind")) for rule in self.rules if rule.stage == stage
+                                 for alias, pattern in rule.patterns() if alias == "none") for stage in self.stages}
+
     def stage_kinds(self, stage: int) -> frozenset[str]:
         """The fact kinds the rules of a stage match: only those are asserted into it."""
         return self._stage_kinds[stage]

@@ -359,3 +359,30 @@ def test_knowledge_facts_encoded_once_match_the_facts_and_reason_alike() -> None
 
     assert matched(firings) == matched(plain_firings)
     assert derived == plain_derived
+
+
+def test_conclusions_do_not_depend_on_the_order_facts_come_in() -> None:
+    # durable-rules never retracts a match when a negated fact arrives after it, so the engine
+    # asserts the kinds a stage negates first. Knowledge and requirement facts in reverse order
+    # must reach the same conclusions; before, a team avoiding what OpenKruise itself brings was
+    # charged twice when Argo CD's capability fact came first (stack.partner_avoid's `none:`).
+    from recommender.ranking import Ranker
+
+    kb, rules = get_knowledge(), get_rules()
+    avoiding = ({"targeted_pod_ops": "must", "active_project_health": "must", "vendor_support": "avoid",
+                 "gitops_sync": "must"}, {})
+    for requirements, context in [*COVERAGE_CASES, avoiding]:
+        team = Requirements(requirements=requirements, context=context)  # type: ignore[arg-type]
+        facts, evidence = build_facts(team, kb, rules)
+
+        def conclusions(given: list[Any], team: Requirements = team, evidence: Any = evidence) -> tuple[Any, ...]:
+            firings, derived = evaluate(rules, given)
+            ranking = Ranker(kb, rules, evidence, "en").rank(team, firings).ranking
+            lines = {r.tool: sorted((e.rule, e.requirement or "", e.points) for e in r.explanations) for r in ranking}
+            return (sorted(json.dumps(d, sort_keys=True) for d in derived),
+                    [(r.tool, r.score, r.verdict) for r in ranking], lines)
+
+        assert conclusions(facts) == conclusions(facts[::-1]), requirements
+    rec = run(avoiding[0])
+    assert [e.rule for e in result(rec, "openkruise").explanations if e.requirement == "vendor_support"] == \
+        ["score.avoid"]

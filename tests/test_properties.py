@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from recommender import Recommendation, Requirements, recommend
@@ -249,6 +249,9 @@ progressive_contexts = st.fixed_dictionaries({
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(st.one_of(requirement_sets, progressive_sets), st.one_of(contexts, progressive_contexts),
        st.lists(st.lists(st.sampled_from([*IMPORTANCES, "dropped"]), min_size=8, max_size=8), min_size=2, max_size=6))
+# Found by this test: a negated capability fact asserted after the match it should have blocked.
+@example(reqs={"targeted_pod_ops": "must", "active_project_health": "must", "vendor_support": "must",
+               "gitops_sync": "must"}, ctx={}, changes=[["must"] * 8, ["must", "must", "avoid", *["must"] * 5]])
 def test_variants_ranked_together_match_each_ranked_alone(reqs: dict[str, str], ctx: dict[str, Any],
                                                            changes: list[list[str]]) -> None:
     """What-if ranks variants as worlds of one engine session; each must come out exactly as a
