@@ -212,7 +212,7 @@ def confidence(rec: Recommendation, ranker: Ranker, today: dt.date | None = None
     stated = len(rec.requirements.requirements)
     reasons = []
     if top is None:
-        nothing_scores = rec.no_fit is not None and not rec.no_fit.failing
+        nothing_scores = rec.no_fit is not None and rec.no_fit.nothing_scores
         reasons.append(ranker.message("confidence_nothing_scores" if nothing_scores else "confidence_no_fit"))
     if margin < 3 and top is not None:
         reasons.append(ranker.message("confidence_thin_margin", margin=f"{margin:.1f}"))

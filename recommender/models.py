@@ -162,12 +162,17 @@ class StackPart(_Model):
 
 
 class NoFit(_Model):
-    """No tool (alone or in a documented stack) meets every must."""
+    """No candidate: no tool (alone or in a documented stack) meets every must with a score above 0."""
 
     text: str
     failing: dict[str, list[str]]  # tool -> musts it cannot meet
     relaxations: list[list[str]]  # smallest sets of musts whose relaxation gives a fit
     conflicts: list[list[str]] = Field(default_factory=list)  # pairs of musts no one tool meets together
+
+    @property
+    def nothing_scores(self) -> bool:
+        """No must keeps a tool out: every tool is unsuited, so relaxing a must cannot help."""
+        return not self.failing
 
 
 class Factor(_Model):

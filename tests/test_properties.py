@@ -227,7 +227,7 @@ def _top_of_full_run(reqs: dict[str, str], ctx: dict[str, Any]) -> str | None:
     """The top pick as a full, single recommendation reports it ("a|b" for a tie the tie-break settles)."""
     if not any(v != "avoid" for v in reqs.values()):
         return None
-    live = [r for r in run(reqs, ctx).ranking if r.verdict in ("recommended", "viable")]
+    live = [r for r in run(reqs, ctx).ranking if r.candidate]
     if not live:
         return None
     return f"{live[0].tool}|{live[1].tool}" if len(live) > 1 and live[1].standing == live[0].standing else live[0].tool

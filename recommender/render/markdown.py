@@ -112,7 +112,7 @@ def render_adr(rec: Recommendation, kb: KnowledgeBase, source: str | None = None
     if top:
         title = t("adr_title_chosen", lang, tool=top.name)
     else:  # no tool fails a must, yet none scores: "meets every must" would be vacuous
-        title = t("adr_title_nothing_scores" if rec.no_fit and not rec.no_fit.failing else "adr_title_none", lang)
+        title = t("adr_title_nothing_scores" if rec.no_fit and rec.no_fit.nothing_scores else "adr_title_none", lang)
     fill_in = t("adr_fill_in", lang)
     lines = ["---", f"status: {'proposed' if top else 'undecided'}", f"date: {today.isoformat()}",
              f"deciders: {fill_in}", f"consulted: {fill_in}", f"informed: {fill_in}", "---", "",
