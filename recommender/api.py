@@ -185,7 +185,8 @@ def load_requirements(path: Path | str, *, knowledge: KnowledgeBase | Path | str
                           and isinstance(v, (str, list))}
     probe = Requirements.model_construct(
         requirements={k: v for k, v in raw_reqs.items() if isinstance(k, str)} if isinstance(raw_reqs, dict) else {},
-        context=Context.model_construct(None, **context_values))
+        # Every field given: a default factory left to model_construct costs an inspect.signature call.
+        context=Context.model_construct(None, **{"already_using": [], "workload_kinds": [], **context_values}))
     lines = {tuple(str(p) for p in k): doc.where(k) for k in doc.lines}
     problems += check_vocabulary(probe, catalogue, file, lines)
     try:

@@ -119,6 +119,7 @@ def _make_action(rule_id: str, effect_types: list[str],
                         if key in evaluation.seen:
                             continue  # derived facts form a set: the same conclusion twice is one
                         evaluation.seen.add(key)
+                        fact = KnownFact(fact)  # later stages assert it again: encoded once
                         evaluation.derived.append(fact)
                         derived.append(fact)
                     evaluation.firings.append(Firing(rule_id, index, bindings))
@@ -219,6 +220,8 @@ def _evaluate_once(rules: RuleBase, facts: list[dict[str, Any]]) -> _Evaluation:
     host = _RUNTIME.host
     sid = f"e{next(_RUNTIME.counter)}"
     evaluation = _Evaluation()
+    # Every stage asserts the base facts again: each is encoded once, on first use.
+    facts = [f if isinstance(f, KnownFact) else KnownFact(f) for f in facts]
     _RUNTIME.live[sid] = evaluation
     try:
         for stage in rules.stages:
