@@ -250,3 +250,30 @@ def test_slo_gates_on_dynatrace_prefer_the_controller_that_queries_it_natively()
     argo = result(rec, "argo")
     assert any(e.rule == "pd.metrics_partial_penalty" and e.requirement == "slo_quality_gates"
                for e in argo.explanations)
+
+
+def test_canary_without_a_router_is_not_something_flagger_does() -> None:
+    # Flagger FAQ: outside a mesh, Flagger "can orchestrate Blue/Green style deployments with
+    # Kubernetes L4 networking"; its canary shifts weight through a mesh, ingress or Gateway API.
+    # Argo Rollouts approximates canary weights by replica ratio, and Kruise Rollouts runs
+    # multi-batch canaries, both without a router.
+    rec = run({"canary": "must", "gitops_sync": "high"}, {"traffic_router": "none"})
+    assert order(rec)[0] == "argo"
+    flux = result(rec, "flux")
+    assert any(e.rule == "pd.router_gap_penalty" and e.requirement == "canary" and e.points < 0
+               for e in flux.explanations)
+    assert not any(e.rule == "pd.router_partial_penalty" for e in flux.explanations)
+    kruise = result(rec, "openkruise")
+    assert not any(e.rule.startswith("pd.router_") and e.points < 0 for e in kruise.explanations)
+
+
+def test_blue_green_switches_a_service_so_the_router_raises_no_concern() -> None:
+    # Argo Rollouts' BlueGreen strategy switches Service selectors, and Flagger's kubernetes
+    # provider switches the ClusterIP Service: neither needs a mesh or ingress for blue-green.
+    rec = run({"blue_green": "must", "gitops_sync": "high"}, {"traffic_router": "none"})
+    for tool in rec.ranking:
+        assert not any(r.rule.startswith("pd.router_") for r in tool.risks), tool.tool
+        assert not any(e.rule.startswith("pd.router_") for e in tool.explanations), tool.tool
+    # With a canary in the same team, the router matters again.
+    canary = run({"blue_green": "must", "canary": "high", "gitops_sync": "high"}, {"traffic_router": "none"})
+    assert any(r.rule == "pd.router_unsupported" for r in result(canary, "flux").risks)
