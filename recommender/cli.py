@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import re
 import sys
 import tempfile
 import unicodedata
@@ -30,10 +31,41 @@ def _positive(text: str) -> int:
     return value
 
 
+# argparse's own error messages, as Python words them, and the help.yaml key of each one's text in
+# the help's language (the English texts word them as argparse does). The first match wins;
+# anything else is shown as argparse wrote it.
+_ARGPARSE_ERRORS = (
+    (re.compile(r"the following arguments are required: (?P<names>.+)"), "error_required"),
+    (re.compile(r"unrecognized arguments: (?P<names>.+)"), "error_unrecognized"),
+    (re.compile(r"ambiguous option: (?P<option>\S+) could match (?P<names>.+)"), "error_ambiguous"),
+    (re.compile(r"argument (?P<option>\S+): invalid choice: (?P<value>.+?) \(choose from (?P<names>.+)\)"),
+     "error_choice"),
+    (re.compile(r"argument (?P<option>\S+): expected one argument"), "error_expected_one"),
+    (re.compile(r"argument (?P<option>\S+): (?P<value>'.*') is not a whole number"), "error_not_whole"),
+    (re.compile(r"argument (?P<option>\S+): (?P<value>-?\d+) is less than 1"), "error_below_one"),
+    (re.compile(r"argument (?P<option>\S+): invalid (?P<type>\S+) value: (?P<value>.+)"), "error_invalid_value"),
+)
+
+
+def translate_error(message: str, texts: dict[str, str]) -> str:
+    """argparse's error message in the help's language (texts from help.yaml)."""
+    for pattern, key in _ARGPARSE_ERRORS:
+        found = pattern.fullmatch(message)
+        if found:
+            return texts[key].format(**found.groupdict())
+    return message
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, texts: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._texts = texts or {}
+
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"recommender: error: {message}\n")
+        if self._texts:
+            message = translate_error(message, self._texts)
+        sys.stderr.write(f"recommender: {self._texts.get('error', 'error')}: {message}\n")
         raise SystemExit(EXIT_INPUT)
 
 
@@ -78,12 +110,14 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     formatter = functools.partial(_Formatter, texts=h)
 
     def parser_for(adder: Callable[..., _Parser], *args: Any, **kwargs: Any) -> _Parser:
-        made = adder(*args, formatter_class=formatter, add_help=False, **kwargs)
+        made = adder(*args, formatter_class=formatter, add_help=False, texts=h, **kwargs)
         made.add_argument("-h", "--help", action="help", help=h["help"])
         return made
 
     parser = parser_for(_Parser, prog="recommender", description=h["description"])
     parser.add_argument("--version", action="store_true", help=h["version"])
+    # Its own dest: a subcommand's --lang default (None) would overwrite a shared one.
+    parser.add_argument("--lang", dest="top_lang", choices=["en", "ko"], help=h["lang_top"])
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     rec = parser_for(sub.add_parser, "recommend", help=h["recommend"], description=h["recommend_description"])
@@ -449,6 +483,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser(help_lang(argv))
     args = parser.parse_args(argv)
+    if getattr(args, "lang", None) is None and args.top_lang:  # `recommender --lang ko recommend ...`
+        args.lang = args.top_lang
     if args.version:
         from . import __version__
 

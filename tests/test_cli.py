@@ -295,3 +295,61 @@ def test_help_is_english_by_default_and_every_text_has_a_korean_one(capsys: pyte
     assert out.startswith("usage: recommender kb show") and "tool id, e.g. flux" in out
     texts = yaml.safe_load((Path(__import__("recommender").__file__).parent / "help.yaml").read_text("utf-8"))
     assert [key for key, t in texts.items() if not (t.get("en") and t.get("ko"))] == []
+
+
+# One real command line per argparse error the CLI translates, with what argparse says in English.
+ARGPARSE_ERRORS = [
+    (["recommend"], "error_required", "the following arguments are required: files"),
+    (["recommend", "x.yaml", "--bogus"], "error_unrecognized", "unrecognized arguments: --bogus"),
+    (["recommend", "x.yaml", "--for", "json"], "error_ambiguous",
+     "ambiguous option: --for could match --format, --force"),
+    (["recommend", "x.yaml", "--format", "pdf"], "error_choice",
+     "argument --format: invalid choice: 'pdf' (choose from "),
+    (["recommend", "x.yaml", "-o"], "error_expected_one", "argument -o/--output: expected one argument"),
+    (["recommend", "x.yaml", "-j", "a"], "error_not_whole", "argument -j/--jobs: 'a' is not a whole number"),
+    (["recommend", "x.yaml", "-j", "0"], "error_below_one", "argument -j/--jobs: 0 is less than 1"),
+    (["recommend", "x.yaml", "--width", "wide"], "error_invalid_value", "argument --width: invalid int value: 'wide'"),
+]
+
+
+@pytest.mark.parametrize(("argv", "key", "english"), ARGPARSE_ERRORS, ids=[c[1] for c in ARGPARSE_ERRORS])
+def test_argparse_errors_speak_the_users_language(argv: list[str], key: str, english: str,
+                                                  capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from recommender.cli import _ARGPARSE_ERRORS
+    from recommender.strings import help_texts
+
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 2
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert last.startswith(f"recommender: error: {english}")  # English: argparse's own words
+    message = last.removeprefix("recommender: error: ")
+    # The message is the one this pattern is for (a Python that rewords argparse fails here).
+    matched = [k for pattern, k in _ARGPARSE_ERRORS if pattern.fullmatch(message)]
+    assert matched[:1] == [key]
+    with pytest.raises(SystemExit) as done:
+        main(["--lang", "ko", *argv])
+    assert done.value.code == 2
+    korean = capsys.readouterr().err.splitlines()[-1]
+    assert korean.startswith("recommender: 오류: ")
+    template = help_texts("ko")[key]
+    assert template.split("{", 1)[0] in korean and english not in korean
+
+
+def test_top_level_lang_reaches_the_subcommand_unless_it_sets_its_own(capsys: pytest.CaptureFixture[str],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    path = str(EXAMPLES / "canary-on-istio.yaml")
+    assert main(["--lang", "ko", "recommend", path, "--format", "json", "--no-what-if"]) == 0
+    assert json.loads(capsys.readouterr().out)["lang"] == "ko"
+    assert main(["--lang", "ko", "recommend", path, "--format", "json", "--no-what-if", "--lang", "en"]) == 0
+    assert json.loads(capsys.readouterr().out)["lang"] == "en"
+    assert main(["--lang", "ko", "recommend", str(EXAMPLES / "missing.yaml")]) == 2
+    assert "문제" in capsys.readouterr().err  # input problems in Korean too
+    with pytest.raises(SystemExit):
+        main(["--lang", "ko", "--help"])
+    assert capsys.readouterr().out.startswith("사용법: recommender")
