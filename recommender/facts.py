@@ -12,6 +12,8 @@ from .models import Context, Requirements
 from .rules import Parameters, RuleBase
 
 Fact = dict[str, Any]
+# Facts from the support tables: asserted only for the team's own context values.
+SUPPORT_KINDS = frozenset({"support", "support_req"})
 
 
 class KnownFact(dict[str, Any]):
@@ -67,6 +69,9 @@ class KnowledgeFacts:
                     for value, support in sorted(table.values.items()):
                         facts.append({"kind": "support", "tool": tool.tool, "component": comp.id, "dim": dim,
                                       "value": value, "level": support.level, "ev": ref})
+                        facts += [{"kind": "support_req", "tool": tool.tool, "component": comp.id, "dim": dim,
+                                   "value": value, "req": req_id, "level": level, "ev": ref}
+                                  for req_id, level in sorted(support.per_requirement.items())]
             # The core: the components that do something natively. What they do, the default
             # install brings; a companion or plugin is a separate install a team can leave out.
             core = {c.component for c in tool.capabilities.values() if c.level == "native"}
@@ -154,7 +159,7 @@ def shared_facts(req_ids: Iterable[str], context: Context, kb: KnowledgeBase,
     for key in ("traffic_router", "metrics_provider", "workload_kinds"):
         value = getattr(context, key)
         given.update((key, v) for v in (value if isinstance(value, list) else [value]) if v is not None)
-    facts = [f for f in known.static if f["kind"] != "support" or (f["dim"], f["value"]) in given]
+    facts = [f for f in known.static if f["kind"] not in SUPPORT_KINDS or (f["dim"], f["value"]) in given]
     for req_id in sorted(set(req_ids) | rules.literal_caps):
         facts += known.caps.get(req_id, [])
     for key in ("traffic_router", "metrics_provider", "platform"):

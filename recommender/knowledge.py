@@ -89,6 +89,9 @@ class Project(Evidenced):
 class SupportValue(_Strict):
     level: SupportLevel
     note: LocalText = Field(default_factory=dict)
+    # Requirements this support does not fully extend to, with their own level: a router that takes
+    # weights but cannot route by header does A/B testing at most in part.
+    per_requirement: dict[str, SupportLevel] = Field(default_factory=dict)
 
 
 class SupportTable(Evidenced):
@@ -220,6 +223,18 @@ def _cross_check(tools: list[Tool], catalogue: Catalogue, files: dict[str, str])
                 for value in sorted(allowed - set(table.values)):
                     problems.append(Problem(file, f"components.{comp.id}.supports.{dim}.{value}",
                                             "context value not decided", "add it: supported, partial or none"))
+                for value, support in sorted(table.values.items()):
+                    where = f"components.{comp.id}.supports.{dim}.{value}.per_requirement"
+                    for req_id, level in sorted(support.per_requirement.items()):
+                        if req_id not in ids:
+                            problems.append(Problem(file, f"{where}.{req_id}", f"unknown requirement id {req_id!r}",
+                                                    "use an id from catalogue.yaml"))
+                        elif level == support.level:
+                            problems.append(Problem(file, f"{where}.{req_id}", "the same level as the value's own",
+                                                    "drop the line: it changes nothing"))
+                    if support.per_requirement and support.level == "none":
+                        problems.append(Problem(file, where, "a value with level none has nothing to narrow",
+                                                "drop `per_requirement`, or raise the level"))
             if comp.role == "progressive_delivery":
                 for dim in ("traffic_router", "metrics_provider", "workload_kinds"):
                     if dim not in comp.supports:

@@ -193,7 +193,7 @@ class Ranker:
             kind = fact.get("kind")
             if kind == "cap":
                 return self._claim_note(fact)
-            if kind == "support":
+            if kind in ("support", "support_req"):
                 table = self.kb.tool(fact["tool"]).component(fact["component"]).supports[fact["dim"]]
                 return pick(table.values[fact["value"]].note, self.lang)
             if kind == "platform":

@@ -32,6 +32,7 @@ BASE_KINDS: dict[str, tuple[str, ...]] = {
     "project": ("tool", "status", "maturity", "ev"),
     "component": ("tool", "component", "role", "status", "ev"),
     "support": ("tool", "component", "dim", "value", "level", "ev"),
+    "support_req": ("tool", "component", "dim", "value", "req", "level", "ev"),
     "integration": ("tool", "with", "component", "maturity", "ev"),
     "ctx": ("key", "value"),
     "totals": ("weight",),
@@ -525,12 +526,12 @@ def _check_fact_scope(kind: str, pattern: dict[str, Any], kinds_of: dict[str, st
     match the others would silently never fire."""
     if kind == "cap" and not isinstance(pattern.get("req"), str):
         return [("a `cap` pattern names its requirement", "write `req: <id>` or `req: $r.req` (r a `req` pattern)")]
-    if kind == "support":
+    if kind in ("support", "support_req"):
         value, dim = pattern.get("value"), pattern.get("dim")
         alias = value[1:].partition(".")[0] if isinstance(value, str) and value.startswith("$") else ""
         source = dict(rule.patterns()).get(alias, {})
         if kinds_of.get(alias) != "ctx" or not str(value).endswith(".value") or source.get("key") != dim:
-            return [("a `support` pattern reads a support table for the team's context value",
+            return [(f"a `{kind}` pattern reads a support table for the team's context value",
                      "write `dim: <key>, value: $x.value` with x a `ctx` pattern of that key")]
     return []
 

@@ -110,6 +110,23 @@ def test_kb_lint_reports_a_missing_capability(knowledge_copy: Path) -> None:
     assert "capabilities.canary" in done.stdout and "canary_x" in done.stdout
 
 
+def test_kb_lint_checks_levels_narrowed_per_requirement(knowledge_copy: Path) -> None:
+    import yaml
+
+    path = knowledge_copy / "flux.yaml"
+    data = yaml.safe_load(path.read_text())
+    routers = next(c for c in data["components"] if c["id"] == "flagger")["supports"]["traffic_router"]["values"]
+    routers["istio"] = {"level": "supported", "per_requirement": {"ab_testingg": "partial", "canary": "supported"}}
+    routers["aws-alb"] = {"level": "none", "per_requirement": {"canary": "partial"}}
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    done = cli("kb", "lint", "--knowledge", str(knowledge_copy))
+    assert done.returncode == 2
+    where = "components.flagger.supports.traffic_router"
+    assert f"{where}.istio.per_requirement.ab_testingg" in done.stdout and "unknown requirement id" in done.stdout
+    assert f"{where}.istio.per_requirement.canary" in done.stdout and "changes nothing" in done.stdout
+    assert f"{where}.aws-alb.per_requirement" in done.stdout and "nothing to narrow" in done.stdout
+
+
 def test_kb_list_and_show() -> None:
     listing = subprocess.run([sys.executable, "-m", "recommender", "kb", "list"], capture_output=True, text=True,
                              timeout=120, env={**os.environ, "COLUMNS": "80"})

@@ -32,6 +32,9 @@ COVERAGE_CASES: list[tuple[dict[str, str], dict[str, object]]] = [
     ({"cncf_graduated_only": "high", "in_place_update": "must", "gitops_sync": "must"}, {}),
     ({"gitops_sync": "must", "web_ui": "high", "stateful_progressive_delivery": "medium"}, {"platform": "openshift"}),
     ({"gitops_sync": "must", "web_ui": "avoid", "advanced_statefulset": "nice"}, {}),
+    # Router support narrowed per requirement: A/B on Traefik in part, A/B without a router not at all.
+    ({"ab_testing": "high", "canary": "medium", "blue_green": "nice"}, {"traffic_router": "traefik"}),
+    ({"ab_testing": "high", "traffic_shaping_mesh": "nice", "canary": "must"}, {"traffic_router": "none"}),
 ]
 
 

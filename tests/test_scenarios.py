@@ -277,3 +277,26 @@ def test_blue_green_switches_a_service_so_the_router_raises_no_concern() -> None
     # With a canary in the same team, the router matters again.
     canary = run({"blue_green": "must", "canary": "high", "gitops_sync": "high"}, {"traffic_router": "none"})
     assert any(r.rule == "pd.router_unsupported" for r in result(canary, "flux").risks)
+
+
+def test_ab_testing_is_priced_by_what_the_router_does_for_headers() -> None:
+    # Flagger's deployment-strategies page lists Traefik for canary but not for A/B testing; Argo
+    # Rollouts' Traefik router leaves SetHeaderRoute empty. Both can reach Traefik's Gateway API
+    # (Flagger's gatewayapi provider, the argoproj-labs plugin), so A/B is possible only in part.
+    # Weighted canary through Traefik works fully for both.
+    rec = run({"ab_testing": "high", "canary": "high"}, {"traffic_router": "traefik"})
+    for tool in ("argo", "flux"):
+        lines = result(rec, tool).explanations
+        assert [(e.rule, e.requirement) for e in lines if e.points < 0 and e.rule.startswith("pd.router")] == \
+            [("pd.router_req_partial", "ab_testing")], tool
+
+
+def test_without_a_router_there_is_no_header_routing_nor_exact_weights() -> None:
+    # Argo Rollouts' traffic-management page: without a mesh or ingress, routing by header is not
+    # possible and replica counts are the only way to split traffic. Kruise Rollouts' multi-batch
+    # release follows the replica share. The canary itself works for both.
+    rec = run({"ab_testing": "high", "traffic_shaping_mesh": "high", "canary": "high"}, {"traffic_router": "none"})
+    for tool in ("argo", "openkruise"):
+        penalised = {(e.rule, e.requirement) for e in result(rec, tool).explanations if e.points < 0}
+        assert penalised >= {("pd.router_req_none", "ab_testing"), ("pd.router_req_none", "traffic_shaping_mesh")}
+        assert not any(r == "canary" for _rule, r in penalised), tool
