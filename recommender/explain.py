@@ -164,6 +164,10 @@ def sensitivity(requirements: Requirements, rec: Recommendation, ranker: Ranker,
         text = ranker.message("what_if_no_relaxation", runs=runs)
     elif current is None:  # no must to relax: nothing scores at all
         text = ranker.message("what_if_nothing_scores", count=len(changes), runs=runs)
+    elif outcome and "|" in outcome:  # a tie only the tie-break settles: say so, not "robust (first)"
+        first, second = (ranker.name_of(t) for t in outcome.split("|", 1))
+        text = ranker.message("what_if_tie_robust" if robust else "what_if_tie_fragile", first=first,
+                              second=second, count=len(changes), runs=runs)
     elif robust:
         text = ranker.message("what_if_robust", runs=runs, top=ranker.name_of(current))
     else:

@@ -37,6 +37,17 @@ def test_a_close_call_reports_the_change_that_flips_it() -> None:
         assert to in {"nice", "high", "dropped"}
 
 
+def test_a_tie_is_reported_as_a_tie_not_as_a_robust_pick() -> None:
+    # Argo CD and Flux both meet these natively: only the tie-break orders them.
+    tie = run({"gitops_sync": "must", "helm": "high", "kustomize": "high"})
+    assert tie.sensitivity is not None and tie.ranking[0].standing == tie.ranking[1].standing
+    text = tie.sensitivity.text
+    assert text.startswith("Tied:") and "Argo" in text and "Flux" in text and "Robust" not in text
+    # A change that breaks the tie is named as such.
+    broken = run({"gitops_sync": "must", "helm": "high", "kustomize": "high", "web_ui": "nice"})
+    assert broken.sensitivity is not None and not broken.sensitivity.text.startswith("Tied")
+
+
 def test_no_fit_lists_the_smallest_relaxations_that_give_a_fit() -> None:
     rec = run({"cncf_graduated_only": "must", "in_place_update": "must", "gitops_sync": "high"})
     assert rec.top is None and rec.sensitivity is not None
