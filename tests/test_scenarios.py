@@ -300,3 +300,15 @@ def test_without_a_router_there_is_no_header_routing_nor_exact_weights() -> None
         penalised = {(e.rule, e.requirement) for e in result(rec, tool).explanations if e.points < 0}
         assert penalised >= {("pd.router_req_none", "ab_testing"), ("pd.router_req_none", "traffic_shaping_mesh")}
         assert not any(r == "canary" for _rule, r in penalised), tool
+
+
+def test_tenants_syncing_with_their_own_rbac_prefer_flux() -> None:
+    # Flux's multi-tenancy lockdown applies each tenant's Kustomizations as that tenant's
+    # ServiceAccount; Argo CD's sync impersonation is a beta feature (v3.5.0), off by default, and
+    # its docs call AppProjects alone not secure enough. Both meet multi-tenancy as such.
+    rec = run({"gitops_sync": "must", "multi_tenancy_rbac": "must", "least_privilege_sync": "must",
+               "multi_cluster": "high"})
+    assert order(rec)[0] == "flux"
+    argo = result(rec, "argo")
+    assert any(r.rule == "risk.beta_feature" and r.requirement == "least_privilege_sync" for r in argo.risks)
+    assert argo.verdict == "viable"  # beta still meets the must
