@@ -9,11 +9,9 @@ from typing import Any
 
 from .knowledge import KnowledgeBase
 from .models import Context, Requirements
-from .rules import Parameters, RuleBase
+from .rules import SUPPORT_KINDS, Parameters, RuleBase
 
 Fact = dict[str, Any]
-# Facts from the support tables: asserted only for the team's own context values.
-SUPPORT_KINDS = frozenset({"support", "support_req"})
 
 
 class KnownFact(dict[str, Any]):

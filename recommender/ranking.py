@@ -29,7 +29,7 @@ from .models import (
     StackPart,
     ToolResult,
 )
-from .rules import SEVERITIES, Bindings, Effect, RuleBase, field_getter
+from .rules import SEVERITIES, SUPPORT_KINDS, Bindings, Effect, RuleBase, field_getter
 from .strings import pick
 
 MATURITY_ORDER = {"graduated": 0, "incubating": 1, "sandbox": 2, "none": 3, "archived": 4}
@@ -193,7 +193,7 @@ class Ranker:
             kind = fact.get("kind")
             if kind == "cap":
                 return self._claim_note(fact)
-            if kind in ("support", "support_req"):
+            if kind in SUPPORT_KINDS:
                 table = self.kb.tool(fact["tool"]).component(fact["component"]).supports[fact["dim"]]
                 return pick(table.values[fact["value"]].note, self.lang)
             if kind == "platform":

@@ -38,6 +38,8 @@ BASE_KINDS: dict[str, tuple[str, ...]] = {
     "totals": ("weight",),
     "platform": ("tool", "platform", "component", "ev"),
 }
+# The kinds read from the support tables: asserted only for the team's own context values.
+SUPPORT_KINDS = frozenset({"support", "support_req"})
 # The base kinds built from the requirements themselves; the rest come from the knowledge base and
 # the team's context, which what-if variants of one team's requirements share.
 VARIANT_KINDS = frozenset({"req", "totals"})
@@ -526,7 +528,7 @@ def _check_fact_scope(kind: str, pattern: dict[str, Any], kinds_of: dict[str, st
     match the others would silently never fire."""
     if kind == "cap" and not isinstance(pattern.get("req"), str):
         return [("a `cap` pattern names its requirement", "write `req: <id>` or `req: $r.req` (r a `req` pattern)")]
-    if kind in ("support", "support_req"):
+    if kind in SUPPORT_KINDS:
         value, dim = pattern.get("value"), pattern.get("dim")
         alias = value[1:].partition(".")[0] if isinstance(value, str) and value.startswith("$") else ""
         source = dict(rule.patterns()).get(alias, {})
