@@ -312,3 +312,52 @@ def test_tenants_syncing_with_their_own_rbac_prefer_flux() -> None:
     argo = result(rec, "argo")
     assert any(r.rule == "risk.beta_feature" and r.requirement == "least_privilege_sync" for r in argo.risks)
     assert argo.verdict == "viable"  # beta still meets the must
+
+
+def test_canaries_on_gloo_edge_go_to_flagger() -> None:
+    # Flagger's deployment-strategies page lists Gloo Edge for canary, A/B and blue-green, with a
+    # Gloo tutorial; Argo Rollouts has no Gloo router, only argoproj-labs plugins on its alpha
+    # plugin system (Gloo Platform, or Gloo Gateway v2 through the Gateway API plugin).
+    rec = run({"canary": "must", "ab_testing": "high", "gitops_sync": "high"}, {"traffic_router": "gloo"})
+    assert order(rec)[0] == "flux"
+    assert "flagger" in {p.component for p in rec.stack}
+    assert any(e.rule == "pd.router_partial_penalty" and e.requirement == "canary" and e.points < 0
+               for e in result(rec, "argo").explanations)
+    assert not any(e.rule.startswith("pd.router") and e.points < 0 for e in result(rec, "flux").explanations)
+
+
+def test_canaries_on_ambassador_go_to_argo_rollouts_without_header_routing() -> None:
+    # Argo Rollouts has a built-in Ambassador router that weights a '-canary' Mapping; its
+    # SetHeaderRoute does nothing and the validator refuses header routes with it. Flagger's router
+    # package has no Ambassador or Emissary router (flagger#142 open).
+    rec = run({"canary": "must", "ab_testing": "high", "gitops_sync": "high"}, {"traffic_router": "ambassador"})
+    assert order(rec)[0] == "argo"
+    argo = {(e.rule, e.requirement) for e in result(rec, "argo").explanations
+            if e.points < 0 and e.rule.startswith("pd.router")}
+    assert argo == {("pd.router_req_none", "ab_testing")}
+    assert any(e.rule == "pd.router_gap_penalty" and e.requirement == "canary" and e.points < 0
+               for e in result(rec, "flux").explanations)
+
+
+def test_canaries_on_skipper_go_to_flagger_but_ab_tests_do_not_work_there() -> None:
+    # Flagger's skipper provider sets backend weights on a canary Ingress; Skipper is listed for
+    # canary only ("TODO: A/B testing" in its router). Argo Rollouts has no Skipper router, and
+    # Skipper implements no Gateway API for its plugin (zalando/skipper#3021).
+    rec = run({"canary": "must", "ab_testing": "high", "gitops_sync": "high"}, {"traffic_router": "skipper"})
+    assert order(rec)[0] == "flux"
+    flux = {(e.rule, e.requirement) for e in result(rec, "flux").explanations
+            if e.points < 0 and e.rule.startswith("pd.router")}
+    assert flux == {("pd.router_req_none", "ab_testing")}
+    assert any(r.rule == "pd.router_unsupported" for r in result(rec, "argo").risks)
+
+
+def test_canaries_on_openshift_routes_go_to_argo_rollouts() -> None:
+    # Red Hat OpenShift GitOps 1.13 made Argo Rollouts GA, with Route-based canaries through the
+    # OpenShift Route plugin it installs. Flagger has no Route provider; a Route splits by weight
+    # only, so header-based A/B is not possible there for anyone.
+    rec = run({"canary": "must", "ab_testing": "nice", "gitops_sync": "high"},
+              {"traffic_router": "openshift-route"})
+    assert order(rec)[0] == "argo"
+    assert {(e.rule, e.requirement) for e in result(rec, "argo").explanations
+            if e.points < 0 and e.rule.startswith("pd.router")} == {("pd.router_req_none", "ab_testing")}
+    assert any(r.rule == "pd.router_unsupported" for r in result(rec, "flux").risks)
