@@ -332,6 +332,21 @@ def test_canaries_on_gloo_go_to_the_controller_that_drives_that_gloo() -> None:
     assert any(r.rule == "pd.router_unsupported" for r in result(platform, "flux").risks)
 
 
+def test_a_tool_that_meets_nothing_itself_does_not_ride_on_its_partner() -> None:
+    # OpenKruise's docs pair it with Argo CD for GitOps, and Keptn's with Argo CD or Flux: the pair
+    # is worth deploying for what OpenKruise or Keptn add. Asked for GitOps alone, neither adds
+    # anything, so pairing is no way around the must: the answer is simply Argo CD or Flux.
+    rec = run({"gitops_sync": "must", "drift_self_heal": "high"})
+    for tool in ("openkruise", "keptn"):
+        assert result(rec, tool).verdict == "excluded", tool
+        assert result(rec, tool).score == 0.0, tool
+        assert not result(rec, tool).covers, tool
+    # With something of its own to add, OpenKruise is covered by Argo CD again.
+    rec = run({"gitops_sync": "must", "in_place_update": "must"})
+    kruise = result(rec, "openkruise")
+    assert kruise.verdict == "recommended" and [c.by for c in kruise.covers] == ["argo"]
+
+
 def test_canaries_on_ambassador_go_to_argo_rollouts_without_header_routing() -> None:
     # Argo Rollouts has a built-in Ambassador router that weights a '-canary' Mapping; its
     # SetHeaderRoute does nothing and the validator refuses header routes with it. Flagger's router
