@@ -222,6 +222,15 @@ def confidence(rec: Recommendation, ranker: Ranker, today: dt.date | None = None
         reasons.append(ranker.message("confidence_thin_margin", margin=f"{margin:.1f}"))
     elif margin < 10 and top is not None:
         reasons.append(ranker.message("confidence_moderate_margin", margin=f"{margin:.1f}"))
+    split = _outside_requirements(rec, ranker) if margin >= 3 else None
+    if split is not None:
+        req_margin, factors, first, second = split
+        if req_margin <= -3:
+            reasons.append(ranker.message("confidence_context_overturns", first=first, second=second,
+                                          req_margin=f"{-req_margin:.1f}", factors=factors))
+        else:
+            reasons.append(ranker.message("confidence_context_decides", first=first, second=second,
+                                          req_margin=f"{abs(req_margin):.1f}", factors=factors))
     if stated < 3:
         reasons.append(ranker.message("confidence_few_requirements", stated=stated))
     if flagged:
@@ -241,3 +250,25 @@ def confidence(rec: Recommendation, ranker: Ranker, today: dt.date | None = None
         reasons.append(ranker.message("confidence_clear", margin=f"{margin:.1f}", stated=stated))
     return Confidence(level=level, margin=margin, stated=stated, flagged_claims=flagged, knowledge_age_days=age,
                       stale=stale, reasons=reasons)
+
+
+def _outside_requirements(rec: Recommendation, ranker: Ranker) -> tuple[float, str, str, str] | None:
+    """When the stated requirements alone (nearly) tie the top two or favour the runner-up, and
+    the lead comes from lines outside them (the team's platform, what it already runs, a project
+    risk): the requirement margin, those lines' labels and the two names. None otherwise."""
+    live = [r for r in rec.ranking if r.candidate]
+    if len(live) < 2:
+        return None
+    first, second = live[0], live[1]
+    a, b = points_by_requirement(first), points_by_requirement(second)
+    for points, result in ((a, first), (b, second)):  # at the cap, the totals before it
+        for rule, cut in result.beyond_cap.items():
+            points[rule] += cut
+    ids = set(ranker.kb.catalogue.ids)
+    keys = set(a) | set(b)
+    req_margin = round(sum(a.get(k, 0.0) - b.get(k, 0.0) for k in keys if k in ids), 1)
+    outside = sorted(((a.get(k, 0.0) - b.get(k, 0.0), k) for k in keys if k not in ids), key=lambda p: (-p[0], p[1]))
+    factors = [_label(ranker, k, first, second) for d, k in outside if d > 0.005]
+    if req_margin >= 3 or not factors:
+        return None
+    return req_margin, ", ".join(factors), first.name, second.name

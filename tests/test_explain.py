@@ -79,6 +79,29 @@ def test_confidence_reflects_margin_and_stale_knowledge() -> None:
     assert thin.confidence is not None and thin.confidence.level == "low"
 
 
+def test_a_lead_that_only_the_context_gives_is_not_a_clear_one() -> None:
+    # Argo CD and Flux both meet these natively: the team's running Argo CD is the only difference.
+    reqs = {"gitops_sync": "must", "drift_self_heal": "high", "multi_cluster": "high"}
+    tied = run(reqs, {"already_using": ["argo-cd"]})
+    assert tied.top is not None and tied.top.tool == "argo" and tied.confidence is not None
+    assert tied.confidence.level == "medium"
+    assert any("within 0.0 points" in r and "The team already runs Argo CD" in r for r in tied.confidence.reasons)
+    # Without the context the same requirements are an honest tie, said as such.
+    plain = run(reqs)
+    assert plain.confidence is not None and not any("outside them" in r for r in plain.confidence.reasons)
+    # When the requirements favour the runner-up, the report says the context overturns them.
+    overturned = run({**reqs, "cli_first_lightweight": "medium"}, {"already_using": ["argo-cd"]})
+    assert overturned.top is not None and overturned.top.tool == "argo" and overturned.confidence is not None
+    assert any(r.startswith("On the stated requirements alone Flux would lead by")
+               for r in overturned.confidence.reasons)
+    assert overturned.confidence.level != "high"
+    # A lead the requirements give stays clear.
+    clear = run({"gitops_sync": "must", "web_ui": "must", "sso": "high", "multi_tenancy_rbac": "high"},
+                {"already_using": ["argo-cd"]})
+    assert clear.confidence is not None and not any("outside them" in r or "overturn" in r
+                                                      for r in clear.confidence.reasons)
+
+
 def test_why_this_question_names_the_tools_an_answer_separates() -> None:
     from recommender.api import get_knowledge
     from recommender.explain import separates
