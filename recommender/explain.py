@@ -56,6 +56,12 @@ def separates(req_id: str, kb: KnowledgeBase, lang: str = "en") -> str:
     return t("separates", lang, groups=" · ".join(groups))
 
 
+def _shows(difference: float) -> bool:
+    """A difference worth naming: one the report's one-decimal figures can show (the cap can
+    leave a bonus a hundredth of a point, which would read "+0.0 vs +0.0")."""
+    return round(difference, 1) > 0
+
+
 def add_why_not(rec: Recommendation, ranker: Ranker, limit: int = 3) -> None:
     top = rec.top
     if top is None:
@@ -73,7 +79,7 @@ def add_why_not(rec: Recommendation, ranker: Ranker, limit: int = 3) -> None:
                    text=ranker.message("why_not_line", requirement=_label(ranker, k, top, result), winner=top.name,
                                        tool=result.name, winner_points=f"{winner.get(k, 0.0):+.1f}",
                                        tool_points=f"{mine.get(k, 0.0):+.1f}"))
-            for d, k in gaps[:limit] if d > 0.005]
+            for d, k in [g for g in gaps if _shows(g[0])][:limit]]
 
 
 def _label(ranker: Ranker, key: str, *results: ToolResult) -> str:
@@ -99,7 +105,7 @@ def decisive(rec: Recommendation, ranker: Ranker, limit: int = 3) -> Decisive | 
             for rule, cut in result.beyond_cap.items():
                 points[rule] += cut
     diffs = sorted(((a.get(k, 0.0) - b.get(k, 0.0), k) for k in set(a) | set(b)), key=lambda p: (-p[0], p[1]))
-    factors = [Factor(requirement=k, difference=round(d, 2)) for d, k in diffs[:limit] if d > 0.005]
+    factors = [Factor(requirement=k, difference=round(d, 2)) for d, k in [p for p in diffs if _shows(p[0])][:limit]]
     labels = ", ".join(_label(ranker, f.requirement, first, second) for f in factors)
     if at_cap:
         margin = round(first.standing[1] - second.standing[1], 1)
@@ -268,7 +274,7 @@ def _outside_requirements(rec: Recommendation, ranker: Ranker) -> tuple[float, s
     keys = set(a) | set(b)
     req_margin = round(sum(a.get(k, 0.0) - b.get(k, 0.0) for k in keys if k in ids), 1)
     outside = sorted(((a.get(k, 0.0) - b.get(k, 0.0), k) for k in keys if k not in ids), key=lambda p: (-p[0], p[1]))
-    factors = [_label(ranker, k, first, second) for d, k in outside if d > 0.005]
+    factors = [_label(ranker, k, first, second) for d, k in outside if _shows(d)]
     if req_margin >= 3 or not factors:
         return None
     return req_margin, ", ".join(factors), first.name, second.name

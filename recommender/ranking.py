@@ -257,7 +257,10 @@ class Ranker:
             winner.verdict = "recommended"
             in_stack = {p.tool for p in stack}
             for result in results[1:]:
-                if result.tool in in_stack and result.verdict == "viable":
+                # A partner in the winner's stack is deployed too; a tool tied with the winner is
+                # as good a pick (only the tie-break put it second).
+                tied = result.candidate and result.standing == winner.standing
+                if (result.tool in in_stack or tied) and result.verdict == "viable":
                     result.verdict = "recommended"
         no_fit = None if winner else self._no_fit(results, musts)
         return Recommendation(

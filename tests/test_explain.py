@@ -102,6 +102,16 @@ def test_a_lead_that_only_the_context_gives_is_not_a_clear_one() -> None:
                                                       for r in clear.confidence.reasons)
 
 
+def test_a_tie_recommends_both_and_why_not_shows_only_visible_differences() -> None:
+    tie = run({"gitops_sync": "must", "helm": "high"})
+    assert [(r.tool, r.verdict) for r in tie.ranking[:2]] == [("argo", "recommended"), ("flux", "recommended")]
+    # At the cap the running Argo CD's bonus is cut to a hundredth of a point: not a reason to show.
+    capped = run({"sso": "must", "multi_tenancy_rbac": "high", "web_ui": "high"}, {"already_using": ["argo-cd"]})
+    flux = next(r for r in capped.ranking if r.tool == "flux")
+    assert flux.why_not and all(f"{w.winner_points:+.1f}" != f"{w.tool_points:+.1f}" for w in flux.why_not)
+    assert flux.verdict == "viable"  # behind on requirements: not tied
+
+
 def test_why_this_question_names_the_tools_an_answer_separates() -> None:
     from recommender.api import get_knowledge
     from recommender.explain import separates
