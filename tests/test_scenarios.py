@@ -335,8 +335,9 @@ def test_canaries_on_gloo_go_to_the_controller_that_drives_that_gloo() -> None:
 def test_a_tool_that_meets_nothing_itself_does_not_ride_on_its_partner() -> None:
     # OpenKruise's docs pair it with Argo CD for GitOps, and Keptn's with Argo CD or Flux: the pair
     # is worth deploying for what OpenKruise or Keptn add. Asked for GitOps alone, neither adds
-    # anything, so pairing is no way around the must: the answer is simply Argo CD or Flux.
-    rec = run({"gitops_sync": "must", "drift_self_heal": "high"})
+    # anything, so pairing is no way around the must: the answer is simply Argo CD or Flux. Nor
+    # does OpenKruise deliver to many clusters: its maintainers point to Argo CD (kruise#1437).
+    rec = run({"gitops_sync": "must", "drift_self_heal": "high", "multi_cluster": "high"})
     for tool in ("openkruise", "keptn"):
         assert result(rec, tool).verdict == "excluded", tool
         assert result(rec, tool).score == 0.0, tool
