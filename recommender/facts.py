@@ -85,10 +85,13 @@ class KnowledgeFacts:
                     "group": groups[req_id], "ev": ref})
             for integ in tool.integrations:
                 urls = [str(u) for u in integ.evidence]
-                # A documented pairing holds both ways; each fact names the partner component it
-                # brings. Both tools' files may record it: one fact, with the evidence of both.
-                for a, b, comps in ((tool.tool, integ.with_, integ.partner_components),
-                                    (integ.with_, tool.tool, integ.components)):
+                # A documented pairing holds both ways unless it is one-way; each fact names the
+                # partner component it brings. Both tools' files may record it: one fact, with the
+                # evidence of both.
+                ways = [(tool.tool, integ.with_, integ.partner_components)]
+                if not integ.one_way:
+                    ways.append((integ.with_, tool.tool, integ.components))
+                for a, b, comps in ways:
                     for comp_id in comps:
                         pairings.setdefault((a, b, comp_id, integ.maturity), []).extend(urls)
             for entry in tool.platforms:

@@ -142,6 +142,9 @@ class Integration(Evidenced):
     components: list[str] = Field(min_length=1)  # this tool's components in the pairing
     partner_components: list[str] = Field(min_length=1)  # the partner's components in it
     maturity: Literal["ga", "preview"] = "ga"
+    # One way: this tool keeps its components and adds the partner's (Flux with Argo Rollouts);
+    # the partner's own deployment gains nothing from it (Argo CD would not add a Flux engine).
+    one_way: bool = False
     note: LocalText
 
 

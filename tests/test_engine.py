@@ -165,13 +165,13 @@ def test_changing_one_knowledge_level_changes_the_ranking(knowledge_copy: Path) 
     assert result(before, "flux").verdict != "excluded"
     path = knowledge_copy / "flux.yaml"
     data = yaml.safe_load(path.read_text())
-    data["capabilities"]["canary"].update(level="none")
-    del data["capabilities"]["canary"]["component"]
+    data["capabilities"]["gitops_sync"].update(level="none")
+    del data["capabilities"]["gitops_sync"]["component"]
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     after = run(reqs, context, knowledge=knowledge_copy)
     flux = result(after, "flux")
-    assert flux.verdict == "excluded"
-    assert [x.requirement for x in flux.exclusions] == ["canary"]
+    assert flux.verdict == "excluded"  # no GA partner brings a GitOps engine to Flux
+    assert [x.requirement for x in flux.exclusions] == ["gitops_sync"]
     assert order(after) != order(before)
 
 

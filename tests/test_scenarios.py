@@ -67,12 +67,20 @@ def test_project_health_must_excludes_archived_keptn() -> None:
 
 def test_canary_on_aws_alb_prefers_argo_rollouts_over_flagger() -> None:
     # Argo Rollouts README: AWS ALB traffic routing is stable. Flagger's router factory has no ALB.
-    rec = run({"gitops_sync": "must", "canary": "must", "metric_analysis_rollback": "high"},
-              {"traffic_router": "aws-alb", "metrics_provider": "prometheus"})
+    # Argo Rollouts' FAQ: a standalone project that does not need Argo CD, so Flux can run it too,
+    # at the cost of a second family; a new team takes Argo CD and Argo Rollouts together.
+    reqs = {"gitops_sync": "must", "canary": "must", "metric_analysis_rollback": "high"}
+    rec = run(reqs, {"traffic_router": "aws-alb", "metrics_provider": "prometheus"})
     assert order(rec)[:2] == ["argo", "flux"]
     flux = result(rec, "flux")
-    assert any(e.rule == "pd.router_gap_penalty" and e.points < 0 for e in flux.explanations)
+    assert any(e.rule == "pd.router_partner_cost" and e.requirement == "canary" and e.points < 0
+               for e in flux.explanations)
+    assert not any(e.rule == "pd.router_gap_penalty" for e in flux.explanations)
     assert any(p.component == "argo-rollouts" for p in rec.stack)
+    # A team already on Flux keeps it and adds Argo Rollouts, rather than switching engines.
+    shop = run(reqs, {"traffic_router": "aws-alb", "metrics_provider": "prometheus", "already_using": ["flux"]})
+    assert order(shop)[0] == "flux"
+    assert {(p.tool, p.component) for p in shop.stack} == {("flux", "flux"), ("argo", "argo-rollouts")}
 
 
 def test_flux_team_wanting_canaries_on_istio_keeps_flux_and_adds_flagger() -> None:
@@ -260,9 +268,11 @@ def test_canary_without_a_router_is_not_something_flagger_does() -> None:
     rec = run({"canary": "must", "gitops_sync": "high"}, {"traffic_router": "none"})
     assert order(rec)[0] == "argo"
     flux = result(rec, "flux")
-    assert any(e.rule == "pd.router_gap_penalty" and e.requirement == "canary" and e.points < 0
+    assert any(r.rule == "pd.router_unsupported" for r in flux.risks)
+    # Flux keeps a canary only by running Argo Rollouts, which its FAQ says needs no Argo CD.
+    assert any(e.rule == "pd.router_partner_cost" and e.requirement == "canary" and e.points < 0
                for e in flux.explanations)
-    assert not any(e.rule == "pd.router_partial_penalty" for e in flux.explanations)
+    assert not any(e.rule in ("pd.router_partial_penalty", "pd.router_gap_penalty") for e in flux.explanations)
     kruise = result(rec, "openkruise")
     assert not any(e.rule.startswith("pd.router_") and e.points < 0 for e in kruise.explanations)
 
@@ -322,9 +332,18 @@ def test_canaries_on_gloo_go_to_the_controller_that_drives_that_gloo() -> None:
     edge = run({"canary": "must", "ab_testing": "high", "gitops_sync": "high"}, {"traffic_router": "gloo-edge"})
     assert order(edge)[0] == "flux"
     assert "flagger" in {p.component for p in edge.stack}
-    assert any(e.rule == "pd.router_gap_penalty" and e.requirement == "canary" and e.points < 0
+    # Argo CD can still run Flagger (Flagger's README: usable with Argo; Argo CD checks its
+    # Canaries' health), at the cost of a second family.
+    assert any(e.rule == "pd.router_partner_cost" and e.requirement == "canary" and e.points < 0
                for e in result(edge, "argo").explanations)
     assert not any(e.rule.startswith("pd.router") and e.points < 0 for e in result(edge, "flux").explanations)
+    # A team already on Argo CD keeps it and runs Flagger; Argo Rollouts' alpha header routing
+    # is then not what serves A/B, so it is no risk of this stack.
+    shop = run({"canary": "must", "ab_testing": "high", "gitops_sync": "must"},
+               {"traffic_router": "gloo-edge", "already_using": ["argo-cd"]})
+    assert order(shop)[0] == "argo"
+    assert {(p.tool, p.component) for p in shop.stack} == {("argo", "argo-cd"), ("flux", "flagger")}
+    assert not any(r.rule == "risk.alpha_feature" for r in result(shop, "argo").risks)
     platform = run({"canary": "must", "gitops_sync": "high"}, {"traffic_router": "gloo-platform"})
     assert order(platform)[0] == "argo"
     assert any(e.rule == "pd.router_partial_penalty" and e.requirement == "canary" and e.points < 0
@@ -357,8 +376,9 @@ def test_canaries_on_ambassador_go_to_argo_rollouts_without_header_routing() -> 
     argo = {(e.rule, e.requirement) for e in result(rec, "argo").explanations
             if e.points < 0 and e.rule.startswith("pd.router")}
     assert argo == {("pd.router_req_none", "ab_testing")}
-    assert any(e.rule == "pd.router_gap_penalty" and e.requirement == "canary" and e.points < 0
-               for e in result(rec, "flux").explanations)
+    # Flux could run Argo Rollouts for the canary, but nobody routes headers on Ambassador.
+    flux = {(e.rule, e.requirement) for e in result(rec, "flux").explanations if e.points < 0}
+    assert {("pd.router_partner_cost", "canary"), ("pd.router_gap_penalty", "ab_testing")} <= flux
 
 
 def test_canaries_on_skipper_go_to_flagger_but_ab_tests_do_not_work_there() -> None:
@@ -383,3 +403,14 @@ def test_canaries_on_openshift_routes_go_to_argo_rollouts() -> None:
     assert {(e.rule, e.requirement) for e in result(rec, "argo").explanations
             if e.points < 0 and e.rule.startswith("pd.router")} == {("pd.router_req_none", "ab_testing")}
     assert any(r.rule == "pd.router_unsupported" for r in result(rec, "flux").risks)
+
+
+def test_an_argo_cd_team_on_alibaba_alb_runs_kruise_rollouts() -> None:
+    # Alibaba Cloud's ACK guides pair Argo CD with Kruise Rollouts, whose bundled Lua scripts drive
+    # ALB Ingress; Argo Rollouts has no Alibaba ALB router. OpenKruise documents the Argo CD pairing.
+    rec = run({"canary": "must", "gitops_sync": "must"},
+              {"traffic_router": "alibaba-alb", "already_using": ["argo-cd"]})
+    assert order(rec)[0] == "argo"
+    assert {(p.tool, p.component) for p in rec.stack} == {("argo", "argo-cd"), ("openkruise", "kruise_rollouts")}
+    assert any(e.rule == "pd.router_partner_cost" and e.requirement == "canary"
+               for e in result(rec, "argo").explanations)
