@@ -224,7 +224,9 @@ def confidence(rec: Recommendation, ranker: Ranker, today: dt.date | None = None
     if top is None:
         nothing_scores = rec.no_fit is not None and rec.no_fit.nothing_scores
         reasons.append(ranker.message("confidence_nothing_scores" if nothing_scores else "confidence_no_fit"))
-    if margin < 3 and top is not None:
+    if margin == 0 and top is not None:
+        reasons.append(ranker.message("confidence_tie"))
+    elif margin < 3 and top is not None:
         reasons.append(ranker.message("confidence_thin_margin", margin=f"{margin:.1f}"))
     elif margin < 10 and top is not None:
         reasons.append(ranker.message("confidence_moderate_margin", margin=f"{margin:.1f}"))
@@ -234,6 +236,8 @@ def confidence(rec: Recommendation, ranker: Ranker, today: dt.date | None = None
         if req_margin <= -3:
             reasons.append(ranker.message("confidence_context_overturns", first=first, second=second,
                                           req_margin=f"{-req_margin:.1f}", factors=factors))
+        elif abs(req_margin) < 0.05:
+            reasons.append(ranker.message("confidence_context_ties", first=first, second=second, factors=factors))
         else:
             reasons.append(ranker.message("confidence_context_decides", first=first, second=second,
                                           req_margin=f"{abs(req_margin):.1f}", factors=factors))

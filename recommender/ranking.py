@@ -17,6 +17,7 @@ from typing import Any
 
 from .engine import Firing
 from .knowledge import KnowledgeBase
+from .korean import particles
 from .models import (
     Cover,
     Exclusion,
@@ -45,7 +46,9 @@ class _Values(dict[str, Any]):
 
 
 def fill(template: str, values: dict[str, Any]) -> str:
-    return template.format_map(_Values(values))
+    text = template.format_map(_Values(values))
+    # A Korean template pairs the particles after its values ("{tool}이(가)"); they agree once filled.
+    return particles(text) if not template.isascii() and "(" in template else text
 
 
 @lru_cache(maxsize=1024)

@@ -40,7 +40,14 @@ def help_texts(lang: str) -> dict[str, str]:
 def t(key: str, lang: str = "en", **values: Any) -> str:
     """The string `key` in `lang` (English when missing), with `{name}` values filled in."""
     text = pick(_strings()[key], lang)
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    filled = text.format(**values)
+    if lang == "ko" and "(" in text:
+        from .korean import particles  # the particles after the values agree with them
+
+        return particles(filled)
+    return filled
 
 
 def missing_translations() -> list[str]:
