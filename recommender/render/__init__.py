@@ -28,14 +28,18 @@ def render(rec: Recommendation, fmt: str, *, source: str | None = None, width: i
     if fmt in ("table", "html", "svg"):
         from rich.console import Console
 
+        from ..api import get_knowledge
         from .table import render_report
+        from .titles import requirement_title
+
+        kb = knowledge or get_knowledge()
 
         buffer = io.StringIO()
         record = fmt != "table"
         console = Console(file=buffer, width=width, force_terminal=color or record,
                           color_system="truecolor" if record else ("standard" if color else None),
                           highlight=False, record=record, legacy_windows=False)
-        render_report(rec, console, evidence=evidence)
+        render_report(rec, console, evidence=evidence, title=lambda r: requirement_title(kb, r, rec.lang))
         if fmt == "html":
             return console.export_html(inline_styles=True)
         if fmt == "svg":

@@ -7,7 +7,8 @@ import re
 
 from ..knowledge import KnowledgeBase
 from ..models import IMPORTANCE_ORDER, Recommendation, ToolResult
-from ..strings import pick, t
+from ..strings import t
+from .titles import requirement_title
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~#!])")
 _LINE_START = re.compile(r"^(\s*)(\d+(?=[.)])|)([-+>=.)])")
@@ -20,13 +21,6 @@ def md(text: str, *, starts_line: bool = False) -> str:
     if not starts_line:
         return flat
     return _LINE_START.sub(lambda m: m.group(1) + m.group(2) + "\\" + m.group(3), flat)
-
-
-def _req_title(kb: KnowledgeBase, req_id: str, lang: str) -> str:
-    try:
-        return pick(kb.catalogue.requirement(req_id).title, lang)
-    except KeyError:
-        return req_id
 
 
 def _links(urls: list[str]) -> str:
@@ -43,13 +37,14 @@ def _ranking_table(rec: Recommendation) -> list[str]:
     return lines
 
 
-def _stack(rec: Recommendation) -> list[str]:
+def _stack(rec: Recommendation, kb: KnowledgeBase) -> list[str]:
     if not rec.stack:
         return []
     head = " | ".join(t(k, rec.lang) for k in ("layer", "component", "from", "covers"))
     lines = [f"| {head} |", "|---|---|---|---|"]
     for p in rec.stack:
-        lines.append(f"| {md(p.layer_title)} | {md(p.name)} | {md(p.tool)} | {md(', '.join(p.requirements))} |")
+        covers = ", ".join(requirement_title(kb, r, rec.lang) for r in p.requirements)
+        lines.append(f"| {md(p.layer_title)} | {md(p.name)} | {md(p.tool)} | {md(covers)} |")
     return lines
 
 
@@ -86,7 +81,7 @@ def render_markdown(rec: Recommendation, kb: KnowledgeBase, source: str | None =
         lines += [md(rec.order_reason, starts_line=True), ""]
     lines += [*_ranking_table(rec), ""]
     if rec.stack:
-        lines += [f"### {t('suggested_stack', lang)}", "", *_stack(rec), ""]
+        lines += [f"### {t('suggested_stack', lang)}", "", *_stack(rec, kb), ""]
     if rec.sensitivity:
         lines += [f"### {t('what_if', lang)}", "", md(rec.sensitivity.text, starts_line=True), ""]
         lines += [f"- {md(c.text)}" for c in rec.sensitivity.changes] + [""]
@@ -131,7 +126,7 @@ def render_adr(rec: Recommendation, kb: KnowledgeBase, source: str | None = None
         ids = sorted(k for k, v in rec.requirements.requirements.items() if v == importance)
         if ids:
             lines.append(f"* **{t('importance_' + importance, lang)}**: "
-                         + ", ".join(md(_req_title(kb, i, lang)) for i in ids))
+                         + ", ".join(md(requirement_title(kb, i, lang)) for i in ids))
     lines += ["", f"## {t('adr_options', lang)}", ""]
     lines += [f"* {md(r.name)}" for r in rec.ranking]
     lines += ["", f"## {t('adr_outcome', lang)}", ""]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.panel import Panel
@@ -67,17 +69,20 @@ def tool_panel(r: ToolResult, lang: str = "en", *, evidence: bool = False) -> Pa
     return Panel(body, title=title, title_align="left")
 
 
-def stack_table(rec: Recommendation) -> Table:
+def stack_table(rec: Recommendation, title: Callable[[str], str] = str) -> Table:
     lang = rec.lang
     table = Table(title=t("suggested_stack", lang), expand=False)
     for key in ("layer", "component", "from", "covers"):
         table.add_column(t(key, lang))
     for p in rec.stack:
-        table.add_row(escape(p.layer_title), escape(p.name), escape(p.tool), escape(", ".join(p.requirements)))
+        table.add_row(escape(p.layer_title), escape(p.name), escape(p.tool),
+                      escape(", ".join(title(r) for r in p.requirements)))
     return table
 
 
-def render_report(rec: Recommendation, console: Console, *, evidence: bool = False) -> None:
+def render_report(rec: Recommendation, console: Console, *, evidence: bool = False,
+                  title: Callable[[str], str] = str) -> None:
+    """The whole report; `title` names a requirement id in the stack table (default: the id)."""
     lang = rec.lang
     if rec.requirements.notes:
         console.print(Panel(Text(rec.requirements.notes), title=t("notes", lang), title_align="left"))
@@ -87,7 +92,7 @@ def render_report(rec: Recommendation, console: Console, *, evidence: bool = Fal
     if rec.no_fit:
         console.print(Panel(Text(rec.no_fit.text), title=t("no_fit", lang), style="red", title_align="left"))
     if rec.stack:
-        console.print(stack_table(rec))
+        console.print(stack_table(rec, title))
     if rec.sensitivity:
         what_if = [Text(rec.sensitivity.text)] + [Text(f" • {c.text}") for c in rec.sensitivity.changes]
         console.print(Panel(Group(*what_if), title=t("what_if", lang), title_align="left"))
