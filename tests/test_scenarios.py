@@ -414,3 +414,15 @@ def test_an_argo_cd_team_on_alibaba_alb_runs_kruise_rollouts() -> None:
     assert {(p.tool, p.component) for p in rec.stack} == {("argo", "argo-cd"), ("openkruise", "kruise_rollouts")}
     assert any(e.rule == "pd.router_partner_cost" and e.requirement == "canary"
                for e in result(rec, "argo").explanations)
+
+
+def test_keeping_deployments_as_they_are_counts_against_argo_rollouts_rollout_kind() -> None:
+    # Argo Rollouts' migration guide: convert the Deployment to a Rollout, or reference it through
+    # workloadRef scaled to zero. Flagger's Canary targets the Deployment as it is (running a
+    # -primary copy); Kruise Rollouts is a bypass component on existing workloads.
+    rec = run({"canary": "must", "keep_workload_manifests": "must"}, {"traffic_router": "istio"})
+    argo, flux, kruise = (result(rec, t) for t in ("argo", "flux", "openkruise"))
+    assert order(rec)[-2:] == ["argo", "keptn"]
+    assert argo.verdict == "viable" and argo.score < min(flux.score, kruise.score)
+    assert any(e.requirement == "keep_workload_manifests" and e.level == "partial" for e in argo.explanations)
+    assert result(rec, "keptn").verdict == "excluded"
