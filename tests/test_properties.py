@@ -143,8 +143,8 @@ def test_raising_a_requirement_a_meets_better_never_moves_a_below_b(
     A's score is not below B's, and A still ranks above B unless they tie on score (the documented
     tie-break: musts met, CNCF maturity, name) - provided that
 
-    - A is not archived: the archived-project penalty is 60% of the attainable weight, which the
-      raise increases, so an archived A loses ground by design;
+    - A is not archived: the archived-project penalty is the whole attainable weight, so an
+      archived A scores 0 by design;
     - A's claim for `req` is GA and no penalty line on `req` hits A (alpha/beta and router, metrics
       or workload gaps scale with the weight and can make A's net factor lower than B's);
     - when `req` becomes a must that B lacks, a partner covering it for B gives B 0.8 x weight x

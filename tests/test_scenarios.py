@@ -56,6 +56,10 @@ def test_archived_keptn_is_never_recommended_for_slo_gates_over_maintained_tools
     keptn = result(rec, "keptn")
     assert order(rec)[0] != "keptn"
     assert any(r.severity == "high" and r.rule == "risk.archived_project" for r in keptn.risks)
+    # "Do not adopt it for new work": never a pick, not even a viable one, though the report
+    # still shows what it would have met.
+    assert keptn.score == 0 and keptn.verdict == "unsuited"
+    assert any(e.kind == "meets" and e.requirement == "slo_quality_gates" for e in keptn.explanations)
 
 
 def test_project_health_must_excludes_archived_keptn() -> None:
