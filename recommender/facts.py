@@ -9,7 +9,7 @@ from typing import Any
 
 from .knowledge import KnowledgeBase
 from .models import Context, Requirements
-from .rules import SUPPORT_KINDS, Parameters, RuleBase
+from .rules import CONTEXT_SCOPED_KINDS, Parameters, RuleBase
 
 Fact = dict[str, Any]
 
@@ -70,6 +70,8 @@ class KnowledgeFacts:
                         facts += [{"kind": "support_req", "tool": tool.tool, "component": comp.id, "dim": dim,
                                    "value": value, "req": req_id, "level": level, "ev": ref}
                                   for req_id, level in sorted(support.per_requirement.items())]
+                        facts += [{"kind": "support_stable", "tool": tool.tool, "component": comp.id, "dim": dim,
+                                   "value": value, "req": req_id, "ev": ref} for req_id in sorted(support.stable_for)]
             # The core: the components that do something natively. What they do, the default
             # install brings; a companion or plugin is a separate install a team can leave out.
             core = {c.component for c in tool.capabilities.values() if c.level == "native"}
@@ -160,7 +162,7 @@ def shared_facts(req_ids: Iterable[str], context: Context, kb: KnowledgeBase,
     for key in ("traffic_router", "metrics_provider", "workload_kinds"):
         value = getattr(context, key)
         given.update((key, v) for v in (value if isinstance(value, list) else [value]) if v is not None)
-    facts = [f for f in known.static if f["kind"] not in SUPPORT_KINDS or (f["dim"], f["value"]) in given]
+    facts = [f for f in known.static if f["kind"] not in CONTEXT_SCOPED_KINDS or (f["dim"], f["value"]) in given]
     for req_id in sorted(set(req_ids) | rules.literal_caps):
         facts += known.caps.get(req_id, [])
     for key in ("traffic_router", "metrics_provider", "platform"):

@@ -92,6 +92,9 @@ class SupportValue(_Strict):
     # Requirements this support does not fully extend to, with their own level: a router that takes
     # weights but cannot route by header does A/B testing at most in part.
     per_requirement: dict[str, SupportLevel] = Field(default_factory=dict)
+    # Requirements this value serves at GA although the capability is alpha or beta in general: on
+    # NGINX, Argo Rollouts routes A/B by a canary-by-header annotation, not its alpha header route.
+    stable_for: list[str] = Field(default_factory=list)
 
 
 class SupportTable(Evidenced):
@@ -235,6 +238,11 @@ def _cross_check(tools: list[Tool], catalogue: Catalogue, files: dict[str, str])
                         elif level == support.level:
                             problems.append(Problem(file, f"{where}.{req_id}", "the same level as the value's own",
                                                     "drop the line: it changes nothing"))
+                    for req_id in support.stable_for:
+                        if req_id not in ids:
+                            problems.append(Problem(file, f"components.{comp.id}.supports.{dim}.{value}.stable_for",
+                                                    f"unknown requirement id {req_id!r}",
+                                                    "use an id from catalogue.yaml"))
                     if support.per_requirement and support.level == "none":
                         problems.append(Problem(file, where, "a value with level none has nothing to narrow",
                                                 "drop `per_requirement`, or raise the level"))

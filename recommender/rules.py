@@ -33,6 +33,7 @@ BASE_KINDS: dict[str, tuple[str, ...]] = {
     "component": ("tool", "component", "role", "status", "ev"),
     "support": ("tool", "component", "dim", "value", "level", "ev"),
     "support_req": ("tool", "component", "dim", "value", "req", "level", "ev"),
+    "support_stable": ("tool", "component", "dim", "value", "req", "ev"),
     "integration": ("tool", "with", "component", "maturity", "ev"),
     "ctx": ("key", "value"),
     "totals": ("weight",),
@@ -40,6 +41,8 @@ BASE_KINDS: dict[str, tuple[str, ...]] = {
 }
 # The kinds read from the support tables: asserted only for the team's own context values.
 SUPPORT_KINDS = frozenset({"support", "support_req"})
+# Facts asserted only for the team's own context values (a router the team does not run is absent).
+CONTEXT_SCOPED_KINDS = SUPPORT_KINDS | {"support_stable"}
 # The base kinds built from the requirements themselves; the rest come from the knowledge base and
 # the team's context, which what-if variants of one team's requirements share.
 VARIANT_KINDS = frozenset({"req", "totals"})

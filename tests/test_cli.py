@@ -118,6 +118,7 @@ def test_kb_lint_checks_levels_narrowed_per_requirement(knowledge_copy: Path) ->
     routers = next(c for c in data["components"] if c["id"] == "flagger")["supports"]["traffic_router"]["values"]
     routers["istio"] = {"level": "supported", "per_requirement": {"ab_testingg": "partial", "canary": "supported"}}
     routers["aws-alb"] = {"level": "none", "per_requirement": {"canary": "partial"}}
+    routers["nginx"] = {"level": "supported", "stable_for": ["ab_testng"]}
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     done = cli("kb", "lint", "--knowledge", str(knowledge_copy))
     assert done.returncode == 2
@@ -125,6 +126,7 @@ def test_kb_lint_checks_levels_narrowed_per_requirement(knowledge_copy: Path) ->
     assert f"{where}.istio.per_requirement.ab_testingg" in done.stdout and "unknown requirement id" in done.stdout
     assert f"{where}.istio.per_requirement.canary" in done.stdout and "changes nothing" in done.stdout
     assert f"{where}.aws-alb.per_requirement" in done.stdout and "nothing to narrow" in done.stdout
+    assert f"{where}.nginx.stable_for" in done.stdout and "'ab_testng'" in done.stdout
 
 
 def test_kb_list_and_show() -> None:

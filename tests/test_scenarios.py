@@ -430,3 +430,14 @@ def test_keeping_deployments_as_they_are_counts_against_argo_rollouts_rollout_ki
     assert argo.verdict == "viable" and argo.score < min(flux.score, kruise.score)
     assert any(e.requirement == "keep_workload_manifests" and e.level == "partial" for e in argo.explanations)
     assert result(rec, "keptn").verdict == "excluded"
+
+
+def test_ab_tests_on_nginx_are_no_alpha_risk_for_argo_rollouts() -> None:
+    # Argo Rollouts' NGINX page: header-based canaries go through canary-by-header in
+    # additionalIngressAnnotations, an NGINX feature; its alpha setHeaderRoute is for Istio, ALB
+    # and APISIX. Elsewhere A/B through Argo Rollouts stays an alpha risk.
+    reqs = {"canary": "must", "ab_testing": "high", "gitops_sync": "must"}
+    nginx = result(run(reqs, {"traffic_router": "nginx"}), "argo")
+    assert not any(r.rule == "risk.alpha_feature" for r in nginx.risks)
+    istio = result(run(reqs, {"traffic_router": "istio"}), "argo")
+    assert any(r.rule == "risk.alpha_feature" and r.requirement == "ab_testing" for r in istio.risks)
