@@ -569,7 +569,12 @@ def _condition(field: str, value: Any) -> dict[str, Any]:
 
 
 def compile_pattern(pattern: dict[str, Any]) -> dict[str, Any]:
-    conditions = [_condition(f, v) for f, v in pattern.items()]
+    conditions: list[dict[str, Any]] = []
+    for field, value in pattern.items():
+        condition = _condition(field, value)
+        # durable-rules also drops a join beside a nested `$and` (a `not_in:` of several values):
+        # its tests join the pattern's own `$and`.
+        conditions.extend(condition.get("$and", [condition]))
     # durable-rules ignores a join condition (`$alias.field`) that follows an `$or` (an `in:`) in
     # the same pattern, matching facts the rule excludes. Plain tests go first (they filter before
     # any join), then the joins, then the alternatives.

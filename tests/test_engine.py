@@ -322,6 +322,27 @@ def test_a_join_after_an_in_list_is_enforced() -> None:
     assert [f.bindings["r"]["req"] for f in firings] == ["canary"]
 
 
+def test_a_join_beside_a_not_in_list_is_enforced() -> None:
+    """The same for a `not_in` (several `$neq` tests): the join beside it must still hold."""
+    from recommender.rules import Rule, RuleBase
+
+    rule = Rule.model_validate({
+        "id": "t.join_not_in", "description": "x",
+        "when": [{"a": {"kind": "totals"}}, {"r": {"kind": "req", "group": {"not_in": ["governance", "workflows"]},
+                                                   "weight": "$a.weight"}}],
+        "then": [{"note": {"tool": "argo", "text": {"en": "{r.req}"}}}]})
+    base = get_rules()
+    rules = RuleBase(directory="t", parameters=base.parameters, rules=(rule,), files={"t.join_not_in": "t"},
+                     digest="tjoinnotin")
+    facts = [{"kind": "totals", "weight": 3.0},
+             {"kind": "req", "req": "canary", "importance": "high", "weight": 3.0, "group": "progressive",
+              "positive": True, "must": False},
+             {"kind": "req", "req": "web_ui", "importance": "nice", "weight": 1.0, "group": "delivery",
+              "positive": True, "must": False}]
+    firings, _ = evaluate(rules, facts)
+    assert [f.bindings["r"]["req"] for f in firings] == ["canary"]
+
+
 def test_a_recommendation_leaves_no_garbage_cycles() -> None:
     """Everything a recommendation allocates is freed by reference counting when it ends; the
     cyclic collector has nothing to find (durable's own action wrapper made a cycle per action,
