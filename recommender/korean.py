@@ -60,7 +60,7 @@ def _final(text: str) -> int | None:
     last = text[end - 1]
     if "가" <= last <= "힣":
         return (ord(last) - 0xAC00) % 28
-    if last.isdigit():
+    if last in _DIGIT_FINAL:
         return _DIGIT_FINAL[last]
     if not last.isascii() or not last.isalpha():
         return None
@@ -70,6 +70,10 @@ def _final(text: str) -> int | None:
     lower = word.lower()
     if lower.endswith("ng"):
         return 21  # ㅇ (Rolling = 롤링)
+    if lower.endswith("ne"):
+        return 4  # a silent e: Plane = 플레인
+    if lower.endswith("ck") or (lower[-1] == "g" and len(lower) > 1 and lower[-2] in "aeiou"):
+        return 1  # ㄱ: Slack = 슬랙, Datadog = 데이터독
     if lower[-1] in "lmn":
         return _LETTER_FINAL[lower[-1]]  # Control = 컨트롤, Helm = 헬름, Keptn = 켑튼
     if lower[-1] in "kcpbt" and len(lower) > 1 and lower[-2] in "aeiou":

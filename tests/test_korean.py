@@ -32,6 +32,11 @@ from recommender.render import render
     ("v2이(가)", "v2가"),  # 이
     ("(괄호)이(가)", "(괄호)이(가)"),  # nothing before the aside: left paired
     ("끝)이(가)", "끝)이(가)"),  # unbalanced: left paired
+    ("Crossplane은(는)", "Crossplane은"),  # 크로스플레인
+    ("rollback을(를)", "rollback을"),  # 롤백
+    ("datadog을(를)", "datadog을"),  # 데이터독
+    ("Tool ①이(가)", "Tool ①이(가)"),  # a digit Korean has no reading for: left paired
+    ("v３이(가)", "v３이(가)"),
 ])
 def test_a_paired_particle_takes_the_form_of_the_word_before_it(text: str, expected: str) -> None:
     assert particles(text) == expected

@@ -441,3 +441,30 @@ def test_ab_tests_on_nginx_are_no_alpha_risk_for_argo_rollouts() -> None:
     assert not any(r.rule == "risk.alpha_feature" for r in nginx.risks)
     istio = result(run(reqs, {"traffic_router": "istio"}), "argo")
     assert any(r.rule == "risk.alpha_feature" and r.requirement == "ab_testing" for r in istio.risks)
+
+
+def test_a_partner_controller_takes_over_only_a_rollout_it_can_run_whole() -> None:
+    # The partner's controller replaces the tool's only where it serves the team's whole rollout:
+    # Argo Rollouts' header routes on ALB are alpha (its README), it rolls out no DaemonSets
+    # (argo-rollouts#1457), and Kruise Rollouts has no metric analysis (rollouts#16).
+    alpha_ab = run({"gitops_sync": "must", "canary": "high", "ab_testing": "high"},
+                   {"traffic_router": "aws-alb", "already_using": ["flux"]})
+    flux = {(e.rule, e.requirement) for e in result(alpha_ab, "flux").explanations if e.points < 0}
+    assert {("pd.router_partner_cost", "canary"), ("pd.router_gap_penalty", "ab_testing")} <= flux
+    daemons = run({"gitops_sync": "must", "canary": "high"},
+                  {"traffic_router": "aws-alb", "workload_kinds": ["daemonset"], "already_using": ["flux"]})
+    assert not any(e.rule == "pd.router_partner_cost" for e in result(daemons, "flux").explanations)
+    analysis = run({"gitops_sync": "must", "canary": "high", "metric_analysis_rollback": "must"},
+                   {"traffic_router": "alibaba-alb", "already_using": ["argo-cd"]})
+    assert not any(p.component == "kruise_rollouts" for p in analysis.stack)
+    assert not any(e.rule == "pd.router_partner_cost" for e in result(analysis, "argo").explanations)
+
+
+def test_a_feature_the_router_cannot_use_is_no_maturity_risk_on_top() -> None:
+    # On Ambassador Argo Rollouts routes no headers at all (pd.router_req_none costs that); its
+    # alpha header routing is then no further risk.
+    rec = run({"gitops_sync": "must", "canary": "high", "ab_testing": "high"}, {"traffic_router": "ambassador"})
+    argo = result(rec, "argo")
+    assert any(e.rule == "pd.router_req_none" and e.requirement == "ab_testing" for e in argo.explanations)
+    assert not any(r.rule == "risk.alpha_feature" for r in argo.risks)
+    assert order(rec)[0] == "argo"
