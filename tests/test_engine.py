@@ -301,46 +301,35 @@ def test_disk_cache_ignores_a_directory_others_can_write(tmp_path: Path, monkeyp
     assert list(shared.glob("k-*.pickle")) == [planted]  # nothing written where others can write
 
 
-def test_a_join_after_an_in_list_is_enforced() -> None:
-    """durable-rules drops a join condition that follows an `$or` in one pattern; the compiler
-    puts joins first. Two worlds of the same team must not see each other's requirements."""
+def _reqs_matched(condition: dict[str, object], digest: str) -> list[str]:
+    """The requirements a one-rule base matches when `condition` sits beside a join on `totals`:
+    of canary (weight 3, progressive) and web_ui (weight 1, delivery), the join keeps canary."""
     from recommender.rules import Rule, RuleBase
 
     rule = Rule.model_validate({
-        "id": "t.join", "description": "x",
-        "when": [{"a": {"kind": "totals"}}, {"r": {"kind": "req", "req": {"in": ["canary", "web_ui"]},
-                                                   "weight": "$a.weight"}}],
+        "id": f"t.{digest}", "description": "x",
+        "when": [{"a": {"kind": "totals"}}, {"r": {"kind": "req", **condition, "weight": "$a.weight"}}],
         "then": [{"note": {"tool": "argo", "text": {"en": "{r.req}"}}}]})
     base = get_rules()
-    rules = RuleBase(directory="t", parameters=base.parameters, rules=(rule,), files={"t.join": "t"}, digest="tjoin")
+    rules = RuleBase(directory="t", parameters=base.parameters, rules=(rule,), files={rule.id: "t"}, digest=digest)
     facts = [{"kind": "totals", "weight": 3.0},
              {"kind": "req", "req": "canary", "importance": "high", "weight": 3.0, "group": "progressive",
               "positive": True, "must": False},
              {"kind": "req", "req": "web_ui", "importance": "nice", "weight": 1.0, "group": "delivery",
               "positive": True, "must": False}]
     firings, _ = evaluate(rules, facts)
-    assert [f.bindings["r"]["req"] for f in firings] == ["canary"]
+    return [f.bindings["r"]["req"] for f in firings]
+
+
+def test_a_join_after_an_in_list_is_enforced() -> None:
+    """durable-rules drops a join condition that follows an `$or` in one pattern; the compiler
+    puts joins first. Two worlds of the same team must not see each other's requirements."""
+    assert _reqs_matched({"req": {"in": ["canary", "web_ui"]}}, "tjoin") == ["canary"]
 
 
 def test_a_join_beside_a_not_in_list_is_enforced() -> None:
     """The same for a `not_in` (several `$neq` tests): the join beside it must still hold."""
-    from recommender.rules import Rule, RuleBase
-
-    rule = Rule.model_validate({
-        "id": "t.join_not_in", "description": "x",
-        "when": [{"a": {"kind": "totals"}}, {"r": {"kind": "req", "group": {"not_in": ["governance", "workflows"]},
-                                                   "weight": "$a.weight"}}],
-        "then": [{"note": {"tool": "argo", "text": {"en": "{r.req}"}}}]})
-    base = get_rules()
-    rules = RuleBase(directory="t", parameters=base.parameters, rules=(rule,), files={"t.join_not_in": "t"},
-                     digest="tjoinnotin")
-    facts = [{"kind": "totals", "weight": 3.0},
-             {"kind": "req", "req": "canary", "importance": "high", "weight": 3.0, "group": "progressive",
-              "positive": True, "must": False},
-             {"kind": "req", "req": "web_ui", "importance": "nice", "weight": 1.0, "group": "delivery",
-              "positive": True, "must": False}]
-    firings, _ = evaluate(rules, facts)
-    assert [f.bindings["r"]["req"] for f in firings] == ["canary"]
+    assert _reqs_matched({"group": {"not_in": ["governance", "workflows"]}}, "tjoinnotin") == ["canary"]
 
 
 def test_a_recommendation_leaves_no_garbage_cycles() -> None:
