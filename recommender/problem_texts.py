@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from .korean import particles
+
 if TYPE_CHECKING:
     from .errors import Problem
 
@@ -39,7 +41,7 @@ def translate(problem: Problem, lang: str) -> tuple[str, str, str, str]:
     for pattern, entry in _entries():
         found = pattern.match(problem.message)
         if found:
-            message = entry["ko"].format(**found.groupdict())
+            message = particles(entry["ko"].format(**found.groupdict()))  # agree with the values
             # A specific fix (a "did you mean") is more useful than the generic one: keep it.
             specific = ("did you mean", "use one of", "the fields here are")
             fix = problem.fix if any(s in problem.fix for s in specific) else entry["fix"]

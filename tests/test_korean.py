@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES
@@ -48,3 +49,16 @@ def test_korean_reports_keep_no_paired_particle_after_a_name() -> None:
         rec = recommend(load_requirements(EXAMPLES / example), lang="ko")
         text = render(rec, "markdown", width=100)
         assert not pair.findall(text), example
+
+
+def test_korean_input_problems_agree_with_the_key_they_name(tmp_path: Path) -> None:
+    from recommender.api import load_requirements as load
+    from recommender.errors import InputError
+
+    path = tmp_path / "dup.yaml"
+    path.write_text("version: 1\nrequirements:\n  helm: high\n  helm: nice\n  canary: high\n  canary: nice\n")
+    with pytest.raises(InputError) as caught:
+        load(path)
+    text = caught.value.render("ko")
+    assert "중복된 키 'helm'이 있습니다" in text  # 헬름
+    assert "중복된 키 'canary'가 있습니다" in text  # 카나리
