@@ -24,6 +24,12 @@ def result(rec: Recommendation, tool: str) -> Any:
     return next(r for r in rec.ranking if r.tool == tool)
 
 
+def losses(rec: Recommendation, tool: str, rule_prefix: str = "") -> set[tuple[str, str | None]]:
+    """(rule, requirement) of every line that cost `tool` points, of rules named `rule_prefix...`."""
+    return {(e.rule, e.requirement) for e in result(rec, tool).explanations
+            if e.points < 0 and e.rule.startswith(rule_prefix)}
+
+
 @pytest.fixture
 def knowledge_copy(tmp_path: Path) -> Path:
     import shutil

@@ -5,7 +5,7 @@ Each test names the source whose statement it encodes.
 
 from __future__ import annotations
 
-from conftest import order, result, run
+from conftest import losses, order, result, run
 
 
 def test_ui_sso_multi_tenant_platform_prefers_argo() -> None:
@@ -277,8 +277,7 @@ def test_canary_without_a_router_is_not_something_flagger_does() -> None:
     assert any(e.rule == "pd.router_partner_cost" and e.requirement == "canary" and e.points < 0
                for e in flux.explanations)
     assert not any(e.rule in ("pd.router_partial_penalty", "pd.router_gap_penalty") for e in flux.explanations)
-    kruise = result(rec, "openkruise")
-    assert not any(e.rule.startswith("pd.router_") and e.points < 0 for e in kruise.explanations)
+    assert not losses(rec, "openkruise", "pd.router_")
 
 
 def test_blue_green_switches_a_service_so_the_router_raises_no_concern() -> None:
@@ -311,7 +310,7 @@ def test_without_a_router_there_is_no_header_routing_nor_exact_weights() -> None
     # release follows the replica share. The canary itself works for both.
     rec = run({"ab_testing": "high", "traffic_shaping_mesh": "high", "canary": "high"}, {"traffic_router": "none"})
     for tool in ("argo", "openkruise"):
-        penalised = {(e.rule, e.requirement) for e in result(rec, tool).explanations if e.points < 0}
+        penalised = losses(rec, tool)
         assert penalised >= {("pd.router_req_none", "ab_testing"), ("pd.router_req_none", "traffic_shaping_mesh")}
         assert not any(r == "canary" for _rule, r in penalised), tool
 
@@ -340,7 +339,7 @@ def test_canaries_on_gloo_go_to_the_controller_that_drives_that_gloo() -> None:
     # Canaries' health), at the cost of a second family.
     assert any(e.rule == "pd.router_partner_cost" and e.requirement == "canary" and e.points < 0
                for e in result(edge, "argo").explanations)
-    assert not any(e.rule.startswith("pd.router") and e.points < 0 for e in result(edge, "flux").explanations)
+    assert not losses(edge, "flux", "pd.router")
     # A team already on Argo CD keeps it and runs Flagger; Argo Rollouts' alpha header routing
     # is then not what serves A/B, so it is no risk of this stack.
     shop = run({"canary": "must", "ab_testing": "high", "gitops_sync": "must"},
@@ -377,12 +376,9 @@ def test_canaries_on_ambassador_go_to_argo_rollouts_without_header_routing() -> 
     # package has no Ambassador or Emissary router (flagger#142 open).
     rec = run({"canary": "must", "ab_testing": "high", "gitops_sync": "high"}, {"traffic_router": "ambassador"})
     assert order(rec)[0] == "argo"
-    argo = {(e.rule, e.requirement) for e in result(rec, "argo").explanations
-            if e.points < 0 and e.rule.startswith("pd.router")}
-    assert argo == {("pd.router_req_none", "ab_testing")}
+    assert losses(rec, "argo", "pd.router") == {("pd.router_req_none", "ab_testing")}
     # Flux could run Argo Rollouts for the canary, but nobody routes headers on Ambassador.
-    flux = {(e.rule, e.requirement) for e in result(rec, "flux").explanations if e.points < 0}
-    assert {("pd.router_partner_cost", "canary"), ("pd.router_gap_penalty", "ab_testing")} <= flux
+    assert {("pd.router_partner_cost", "canary"), ("pd.router_gap_penalty", "ab_testing")} <= losses(rec, "flux")
 
 
 def test_canaries_on_skipper_go_to_flagger_but_ab_tests_do_not_work_there() -> None:
@@ -391,9 +387,7 @@ def test_canaries_on_skipper_go_to_flagger_but_ab_tests_do_not_work_there() -> N
     # Skipper implements no Gateway API for its plugin (zalando/skipper#3021).
     rec = run({"canary": "must", "ab_testing": "high", "gitops_sync": "high"}, {"traffic_router": "skipper"})
     assert order(rec)[0] == "flux"
-    flux = {(e.rule, e.requirement) for e in result(rec, "flux").explanations
-            if e.points < 0 and e.rule.startswith("pd.router")}
-    assert flux == {("pd.router_req_none", "ab_testing")}
+    assert losses(rec, "flux", "pd.router") == {("pd.router_req_none", "ab_testing")}
     assert any(r.rule == "pd.router_unsupported" for r in result(rec, "argo").risks)
 
 
@@ -404,8 +398,7 @@ def test_canaries_on_openshift_routes_go_to_argo_rollouts() -> None:
     rec = run({"canary": "must", "ab_testing": "nice", "gitops_sync": "high"},
               {"traffic_router": "openshift-route"})
     assert order(rec)[0] == "argo"
-    assert {(e.rule, e.requirement) for e in result(rec, "argo").explanations
-            if e.points < 0 and e.rule.startswith("pd.router")} == {("pd.router_req_none", "ab_testing")}
+    assert losses(rec, "argo", "pd.router") == {("pd.router_req_none", "ab_testing")}
     assert any(r.rule == "pd.router_unsupported" for r in result(rec, "flux").risks)
 
 
@@ -449,8 +442,7 @@ def test_a_partner_controller_takes_over_only_a_rollout_it_can_run_whole() -> No
     # (argo-rollouts#1457), and Kruise Rollouts has no metric analysis (rollouts#16).
     alpha_ab = run({"gitops_sync": "must", "canary": "high", "ab_testing": "high"},
                    {"traffic_router": "aws-alb", "already_using": ["flux"]})
-    flux = {(e.rule, e.requirement) for e in result(alpha_ab, "flux").explanations if e.points < 0}
-    assert {("pd.router_partner_cost", "canary"), ("pd.router_gap_penalty", "ab_testing")} <= flux
+    assert {("pd.router_partner_cost", "canary"), ("pd.router_gap_penalty", "ab_testing")} <= losses(alpha_ab, "flux")
     daemons = run({"gitops_sync": "must", "canary": "high"},
                   {"traffic_router": "aws-alb", "workload_kinds": ["daemonset"], "already_using": ["flux"]})
     assert not any(e.rule == "pd.router_partner_cost" for e in result(daemons, "flux").explanations)
