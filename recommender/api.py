@@ -26,7 +26,7 @@ from .resources import bundled_dir
 from .rules import RuleBase, load_rules
 from .strings import LANGS
 from .validation import validate
-from .variants import top_picks
+from .variants import failing_musts, outcomes
 from .yamlio import load_yaml
 
 
@@ -244,7 +244,8 @@ def recommend(requirements: Requirements | dict[str, object], *,
     if rec.decisive:
         rec.order_reason = rec.decisive.text
     if what_if:
-        rec.sensitivity = sensitivity(requirements, rec, ranker, lambda variants: top_picks(variants, kb, rule_base))
+        rec.sensitivity = sensitivity(requirements, rec, ranker, lambda variants: outcomes(variants, kb, rule_base),
+                                      lambda variants: failing_musts(variants, kb, rule_base))
         if rec.no_fit is not None and rec.sensitivity.relaxations_for_fit:
             # The re-runs know what a relaxation really gives (a stack may then lead); say that,
             # rather than the estimate from the exclusions alone.

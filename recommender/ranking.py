@@ -265,7 +265,8 @@ class Ranker:
                 tied = result.candidate and result.standing == winner.standing
                 if (result.tool in in_stack or tied) and result.verdict == "viable":
                     result.verdict = "recommended"
-        no_fit = None if winner else self._no_fit(results, musts)
+        # What-if re-runs read only the exclusions; the no-fit summary is for a full report.
+        no_fit = None if winner or not self.texts else self._no_fit(results, musts)
         return Recommendation(
             ranking=results, stack=stack, no_fit=no_fit, order_reason=self._order_reason(results),
             knowledge_revision=self.kb.manifest.revision, knowledge_as_of=self.kb.manifest.as_of.isoformat(),
@@ -385,13 +386,11 @@ class Ranker:
             return NoFit(text=self.message("no_fit_nothing_scores"), failing={}, relaxations=[], conflicts=[])
         smallest = min((len(v) for v in failing.values()), default=0)
         relaxations = sorted({tuple(v) for v in failing.values() if len(v) == smallest})
-        conflicts = []
-        for a, b in itertools.combinations(musts, 2):
-            alone_a = any(a not in f for f in failing.values())
-            alone_b = any(b not in f for f in failing.values())
-            together = any(a not in f and b not in f for f in failing.values())
-            if alone_a and alone_b and not together:
-                conflicts.append([a, b])
+        # The excluded tools that meet each must: a pair conflicts when each is met by some tool
+        # but no tool meets both. Sets keep this quadratic in musts with a small constant.
+        meets = {m: frozenset(t for t, f in failing.items() if m not in f) for m in musts}
+        conflicts = [[a, b] for a, b in itertools.combinations(musts, 2)
+                     if meets[a] and meets[b] and not meets[a] & meets[b]]
         options = "; ".join(
             self.message("relax_option_estimate", musts=", ".join(self.req_title(m) for m in relax),
                          tool=", ".join(self.name_of(t) for t, f in failing.items() if tuple(f) == relax))

@@ -138,6 +138,9 @@ class Parameters(_Strict):
     level_names: dict[str, Text]
     severity_names: dict[str, Text] = Field(default_factory=dict)
     messages: dict[str, Text] = Field(default_factory=dict)
+    # The most single-change re-runs one what-if analysis makes: the cost bound for a file that
+    # states every requirement. Changes that can touch a must go first, then the largest weights.
+    what_if_max_runs: int = Field(default=40, ge=1)
 
 
 class RuleFile(_Strict):
@@ -171,6 +174,27 @@ class RuleBase(_Strict):
         kept = tuple(r for r in self.rules if scores(r))
         return RuleBase(directory=self.directory, parameters=self.parameters, rules=kept,
                         files={r.id: self.files[r.id] for r in kept}, digest=f"{self.digest}s")
+
+    @cached_property
+    def verdict_only(self) -> RuleBase:
+        """The rules that decide which musts keep a tool out: exclusions, the covers that lift
+        them, and every rule deriving a fact those rules match or negate. A no-fit what-if asks
+        first only which musts each variant still fails; scores are needed only where none does.
+        """
+        needed: set[str] = set()
+        kept: list[Rule] = []
+        pending = [r for r in self.rules if any(e.type in ("exclude", "cover") for e in r.effects())]
+        while pending:
+            rule = pending.pop()
+            if rule in kept:
+                continue
+            kept.append(rule)
+            needed.update(str(p.get("kind")) for _alias, p in rule.patterns())
+            pending += [r for r in self.rules if r not in kept and any(
+                e.type == "derive" and e.fields.get("kind") in needed for e in r.effects())]
+        ordered = tuple(r for r in self.rules if r in kept)
+        return RuleBase(directory=self.directory, parameters=self.parameters, rules=ordered,
+                        files={r.id: self.files[r.id] for r in ordered}, digest=f"{self.digest}v")
 
     @cached_property
     def in_worlds(self) -> RuleBase | None:

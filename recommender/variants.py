@@ -8,13 +8,27 @@ and matched once instead of once per variant; each world's firings are then rank
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from .engine import Firing, evaluate
 from .facts import build_facts, requirement_facts, shared_facts
 from .knowledge import KnowledgeBase
-from .models import Requirements
+from .models import Requirements, ToolResult
 from .ranking import Ranker, top_pick
 from .rules import RuleBase
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a variant's ranking comes to: the top pick and the musts that keep each excluded tool out."""
+
+    top: str | None  # None for no fit; "a|b" for a tie only the tie-break settles
+    failing: dict[str, frozenset[str]]
+
+    @classmethod
+    def of(cls, ranking: list[ToolResult]) -> Outcome:
+        return cls(top_pick(ranking), {r.tool: frozenset(e.requirement for e in r.exclusions)
+                                       for r in ranking if r.verdict == "excluded"})
 
 
 def top_picks(variants: Sequence[Requirements], kb: KnowledgeBase, rules: RuleBase) -> list[str | None]:
@@ -22,14 +36,29 @@ def top_picks(variants: Sequence[Requirements], kb: KnowledgeBase, rules: RuleBa
 
     None means no fit; "a|b" a tie (on score and bonus beyond the cap) that only the tie-break settles.
     """
-    lean = rules.scoring_only
+    return [o.top for o in outcomes(variants, kb, rules)]
+
+
+def outcomes(variants: Sequence[Requirements], kb: KnowledgeBase, rules: RuleBase) -> list[Outcome]:
+    """Each variant's Outcome, from one engine session where the variants share their context."""
+    return _ranked(variants, kb, rules.scoring_only)
+
+
+def failing_musts(variants: Sequence[Requirements], kb: KnowledgeBase,
+                  rules: RuleBase) -> list[dict[str, frozenset[str]]]:
+    """The musts that keep each tool out in each variant, from the verdict rules alone (no
+    scores): a tool missing from a variant's mapping fails none of its musts there."""
+    return [o.failing for o in _ranked(variants, kb, rules.verdict_only)]
+
+
+def _ranked(variants: Sequence[Requirements], kb: KnowledgeBase, lean: RuleBase) -> list[Outcome]:
     worlds = lean.in_worlds
     if worlds is None or len(variants) < 2 or any(v.context != variants[0].context for v in variants):
         picks = []
         for variant in variants:
             facts, evidence = build_facts(variant, kb, lean)
             firings, _derived = evaluate(lean, facts)
-            picks.append(top_pick(Ranker(kb, lean, evidence, "en", texts=False).rank(variant, firings).ranking))
+            picks.append(Outcome.of(Ranker(kb, lean, evidence, "en", texts=False).rank(variant, firings).ranking))
         return picks
     ids = {req_id for variant in variants for req_id in variant.requirements}
     facts, evidence = shared_facts(ids, variants[0].context, kb, lean)
@@ -42,5 +71,4 @@ def top_picks(variants: Sequence[Requirements], kb: KnowledgeBase, rules: RuleBa
         for world in range(len(variants)) if world_of is None else (world_of,):
             per_world[world].append(firing)
     ranker = Ranker(kb, lean, evidence, "en", texts=False)
-    return [top_pick(ranker.rank(variant, found).ranking) for variant, found in zip(variants, per_world, strict=True)]
-
+    return [Outcome.of(ranker.rank(variant, found).ranking) for variant, found in zip(variants, per_world, strict=True)]
