@@ -156,7 +156,7 @@ def sensitivity(requirements: Requirements, rec: Recommendation, ranker: Ranker,
             variants.append(requirements.model_copy(update={"requirements": variant}))
     # The cost bound: a file stating every requirement has ~90 single changes. Those that touch a
     # must (they can exclude or admit a tool) go first, then the largest changes of weight.
-    weights: dict[str, float] = dict(ranker.rules.parameters.importance_weights)
+    weights: dict[str, float] = {str(k): v for k, v in ranker.rules.parameters.importance_weights.items()}
     cap = ranker.rules.parameters.what_if_max_runs
     order = sorted(range(len(steps)), key=lambda i: (
         "must" not in steps[i][1:], -abs(weights.get(steps[i][2], 0.0) - weights.get(steps[i][1], 0.0)), i))
