@@ -17,7 +17,7 @@ from .catalogue import Catalogue
 from .diskcache import cached
 from .engine import evaluate
 from .errors import InputError, Problem
-from .explain import add_why_not, confidence, decisive, relax_options, sensitivity
+from .explain import add_why_not, archived_best, confidence, decisive, relax_options, sensitivity
 from .facts import build_facts
 from .knowledge import KnowledgeBase, load_knowledge
 from .models import Context, Recommendation, Requirements
@@ -253,5 +253,8 @@ def recommend(requirements: Requirements | dict[str, object], *,
             rec.no_fit.text = ranker.message("no_fit", options=relax_options(
                 ranker, rec.sensitivity.relaxations_for_fit, rec.sensitivity.leaders_after_relaxing))
     rec.confidence = confidence(rec, ranker, today)
+    archived = archived_best(rec, ranker)
+    if archived:
+        rec.order_reason = f"{archived} {rec.order_reason}".strip()
     return rec
 

@@ -101,6 +101,8 @@ def decisive(rec: Recommendation, ranker: Ranker, limit: int = 3) -> Decisive | 
         return None
     first, second = live[0], live[1]
     a, b = points_by_requirement(first), points_by_requirement(second)
+    if ranker.kept_rank(first) < ranker.kept_rank(second) and first.standing <= second.standing:
+        return _kept(first, second, a, b, ranker, limit)
     at_cap = first.score == second.score and first.standing != second.standing
     if at_cap:  # both at 100: the order comes from the totals before the cap, so compare those
         for points, result in ((a, first), (b, second)):
@@ -121,6 +123,55 @@ def decisive(rec: Recommendation, ranker: Ranker, limit: int = 3) -> Decisive | 
         text = ranker.message("order_margin", first=first.name, second=second.name, margin=f"{margin:.1f}",
                               factors=labels)
     return Decisive(first=first.tool, second=second.tool, margin=margin, factors=factors, text=text)
+
+
+def _kept(first: ToolResult, second: ToolResult, a: dict[str, float], b: dict[str, float], ranker: Ranker,
+          limit: int) -> Decisive:
+    """The pick is first because the team already runs it (rule context.incumbent_keeps), although
+    the runner-up scores as much or more: say so, and where the runner-up would gain."""
+    for points, result in ((a, first), (b, second)):  # at the cap, the totals before it
+        for rule, cut in result.beyond_cap.items():
+            points[rule] += cut
+    diffs = sorted(((b.get(k, 0.0) - a.get(k, 0.0), k) for k in set(a) | set(b)), key=lambda p: (-p[0], p[1]))
+    factors = [Factor(requirement=k, difference=round(-d, 2)) for d, k in [p for p in diffs if _shows(p[0])][:limit]]
+    labels = ", ".join(_label(ranker, f.requirement, first, second) for f in factors)
+    layers = ", ".join(pick(ranker.kb.catalogue.group(layer).layer, ranker.lang) for layer in first.keeps)
+    behind = round(_total(second) - _total(first), 1)
+    margin = round(first.score - second.score, 1)
+    if behind > 0:
+        text = ranker.message("order_kept", first=first.name, second=second.name, layers=layers,
+                              margin=f"{behind:.1f}", factors=labels)
+    else:
+        text = ranker.message("order_kept_level", first=first.name, second=second.name, layers=layers)
+    return Decisive(first=first.tool, second=second.tool, margin=margin, factors=factors, text=text)
+
+
+def _total(result: ToolResult) -> float:
+    """A tool's points before the 100 cap took any off."""
+    return round(sum(e.points for e in result.explanations) + sum(result.beyond_cap.values()), 1)
+
+
+def archived_best(rec: Recommendation, ranker: Ranker) -> str:
+    """When an archived project would have matched best, the sentence that says so, names the
+    maintained pick and what it lacks against it; "" otherwise."""
+    top = rec.top
+    if top is None:
+        return ""
+    for result in rec.ranking:
+        if result.verdict == "excluded" or ranker.kb.tool(result.tool).project.status != "archived":
+            continue
+        # Its score had it not been archived: every line but the one without a requirement that
+        # took the score (the archived penalty is the project's, not a requirement's).
+        before = round(sum(e.points for e in result.explanations if e.points > 0 or e.requirement), 1)
+        if before <= top.score:
+            continue
+        mine, theirs = points_by_requirement(top), points_by_requirement(result)
+        missing = [k for k in sorted(theirs, key=lambda k: mine.get(k, 0.0) - theirs[k])
+                   if k in ranker.kb.catalogue.ids and _shows(theirs[k] - mine.get(k, 0.0))][:3]
+        if missing:
+            return ranker.message("order_archived_best", archived=result.name, before=f"{before:.1f}", top=top.name,
+                                  missing=", ".join(ranker.req_title(k) for k in missing))
+    return ""
 
 
 def sensitivity(requirements: Requirements, rec: Recommendation, ranker: Ranker, outcomes: Outcomes,
@@ -287,10 +338,19 @@ def _what_if_text(ranker: Ranker, req_id: str, old: str, new: str, new_top: str 
 def confidence(rec: Recommendation, ranker: Ranker, today: dt.date | None = None) -> Confidence:
     today = today or dt.date.today()
     manifest = ranker.kb.manifest
+    limits = ranker.rules.parameters.confidence
+    thin, moderate = limits.get("thin", 3.0), limits.get("moderate", 10.0)
     age = (today - manifest.as_of).days
     stale = age > manifest.stale_after_days
     top = rec.top
-    margin = rec.decisive.margin if rec.decisive else (100.0 if top else 0.0)
+    live = [r for r in rec.ranking if r.candidate]
+    # The lead is the score difference the ranking shows between the pick and the next tool.
+    following = next((r for r in rec.ranking if r is not top), None)
+    # (at the cap, the lead before it, which the decisive line states).
+    margin = rec.decisive.margin if rec.decisive and top and rec.decisive.first == top.tool else \
+        round(top.score - following.score, 1) if top and following else (top.score if top else 0.0)
+    kept = bool(top and len(live) > 1 and ranker.kept_rank(top) < ranker.kept_rank(live[1])
+                and top.standing <= live[1].standing)
     flagged: list[str] = []
     if top:
         tool = ranker.kb.tool(top.tool)
@@ -300,42 +360,65 @@ def confidence(rec: Recommendation, ranker: Ranker, today: dt.date | None = None
                 if claim.claim != "official" and line.component == claim.component:
                     flagged.append(f"{top.tool}: {line.requirement} ({claim.claim})")
     stated = len(rec.requirements.requirements)
+    musts = [r for r, i in rec.requirements.requirements.items() if i == "must"]
     reasons = []
+    low = top is None or stale or stated < limits.get("few_requirements", 3.0)
+    capped = False  # at most medium
     if top is None:
         nothing_scores = rec.no_fit is not None and rec.no_fit.nothing_scores
         reasons.append(ranker.message("confidence_nothing_scores" if nothing_scores else "confidence_no_fit"))
-    if margin == 0 and top is not None:
-        reasons.append(ranker.message("confidence_tie"))
-    elif margin < 3 and top is not None:
-        reasons.append(ranker.message("confidence_thin_margin", margin=f"{margin:.1f}"))
-    elif margin < 10 and top is not None:
-        reasons.append(ranker.message("confidence_moderate_margin", margin=f"{margin:.1f}"))
-    split = _outside_requirements(rec, ranker) if margin >= 3 else None
-    if split is not None:
-        req_margin, factors, first, second = split
-        if req_margin <= -3:
-            reasons.append(ranker.message("confidence_context_overturns", first=first, second=second,
-                                          req_margin=f"{-req_margin:.1f}", factors=factors))
-        elif abs(req_margin) < 0.05:
-            reasons.append(ranker.message("confidence_context_ties", first=first, second=second, factors=factors))
+    elif len(live) == 1:
+        reasons.append(ranker.message("confidence_only_candidate", first=top.name))
+    elif kept:
+        behind = _total(live[1]) - _total(top)
+        reasons.append(ranker.message("confidence_kept", first=top.name, second=live[1].name,
+                                      margin=f"{max(behind, 0.0):.1f}"))
+        capped = True
+    else:
+        lead = round(top.score - live[1].score, 1)
+        if top.standing == live[1].standing:
+            reasons.append(ranker.message("confidence_tie"))
+            low = True
+        elif lead < thin and top.score != live[1].score:
+            reasons.append(ranker.message("confidence_thin_margin", margin=f"{lead:.1f}"))
+            low = True
+        elif lead < moderate:
+            if top.score == live[1].score:  # both at the cap: what orders them is beyond it
+                lead = round(top.standing[1] - live[1].standing[1], 1)
+            reasons.append(ranker.message("confidence_moderate_margin" if lead >= thin else "confidence_thin_margin",
+                                          margin=f"{lead:.1f}"))
+            capped = True
+        split = _outside_requirements(rec, ranker) if lead >= thin or top.score == live[1].score else None
+        if split is not None:
+            req_margin, factors, first, second = split
+            capped = True
+            if req_margin <= -thin:
+                reasons.append(ranker.message("confidence_context_overturns", first=first, second=second,
+                                              req_margin=f"{-req_margin:.1f}", factors=factors))
+            elif abs(req_margin) < 0.05:
+                reasons.append(ranker.message("confidence_context_ties", first=first, second=second, factors=factors))
+            else:
+                reasons.append(ranker.message("confidence_context_decides", first=first, second=second,
+                                              req_margin=f"{abs(req_margin):.1f}", factors=factors))
+    if top is not None and top.partial_musts:
+        if musts and set(top.partial_musts) >= set(musts):
+            reasons.append(ranker.message("confidence_no_full_fit", first=top.name))
+            low = True
         else:
-            reasons.append(ranker.message("confidence_context_decides", first=first, second=second,
-                                          req_margin=f"{abs(req_margin):.1f}", factors=factors))
-    if stated < 3:
+            reasons.append(ranker.message("confidence_partial", first=top.name,
+                                          musts=", ".join(ranker.req_title(m) for m in top.partial_musts)))
+            capped = True
+    if stated < limits.get("few_requirements", 3.0):
         reasons.append(ranker.message("confidence_few_requirements", stated=stated))
     if flagged:
         reasons.append(ranker.message("confidence_flagged", claims=", ".join(flagged)))
+        capped = True
     if stale:
         reasons.append(ranker.message("confidence_stale", days=age))
     if rec.sensitivity and not rec.sensitivity.robust and top is not None:
         reasons.append(ranker.message("confidence_fragile", count=len(rec.sensitivity.changes)))
-    level: Literal["high", "medium", "low"]
-    if top is None or stale or margin < 3 or stated < 3:
-        level = "low"
-    elif reasons or margin < 10:
-        level = "medium"
-    else:
-        level = "high"
+        capped = True
+    level: Literal["high", "medium", "low"] = "low" if low else "medium" if capped else "high"
     if not reasons:
         reasons.append(ranker.message("confidence_clear", margin=f"{margin:.1f}", stated=stated))
     return Confidence(level=level, margin=margin, stated=stated, flagged_claims=flagged, knowledge_age_days=age,

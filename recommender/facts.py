@@ -158,7 +158,8 @@ def shared_facts(req_ids: Iterable[str], context: Context, kb: KnowledgeBase,
     match no others (rules.check_rule), and every fact costs engine time.
     """
     known = knowledge_facts(kb, rules)
-    given: set[tuple[str, Any]] = set()
+    # The router table's `none` row too: a rule may conclude that the team runs no router at all.
+    given: set[tuple[str, Any]] = {("traffic_router", "none")}
     for key in ("traffic_router", "metrics_provider", "workload_kinds"):
         value = getattr(context, key)
         given.update((key, v) for v in (value if isinstance(value, list) else [value]) if v is not None)

@@ -20,7 +20,9 @@ Importance = Literal["must", "high", "medium", "nice", "avoid"]
 IMPORTANCE_ORDER: tuple[Importance, ...] = ("must", "high", "medium", "nice", "avoid")
 # "unsuited": no must fails, but the score is 0 (it meets nothing asked, or its risks outweigh what
 # it meets), so it is no candidate either.
-Verdict = Literal["recommended", "viable", "unsuited", "excluded"]
+# "partial": the pick, but a must is met only in part (a controller that serves some of the team's
+# workload kinds, a router it drives in part): the best there is, not a full fit.
+Verdict = Literal["recommended", "partial", "viable", "unsuited", "excluded"]
 
 
 class Context(_Model):
@@ -115,6 +117,13 @@ class WhyNot(_Model):
 
 
 class ToolResult(_Model):
+    """One tool's place in the ranking: its score, verdict and every reason behind them.
+
+    `explanations` are the HOW lines (each from a rule that fired), `risks` what an expert would
+    raise, `exclusions` the musts it fails, `covers` the musts a documented partner meets for it,
+    `partial_musts` the musts it meets only in part, `why_not` where it lost against the pick.
+    """
+
     tool: str
     name: str
     rank: int
@@ -129,11 +138,19 @@ class ToolResult(_Model):
     why_not: list[WhyNot] = Field(default_factory=list)
     # Context bonuses the 100 cap took off, by rule: between two tools at 100, they still decide.
     beyond_cap: dict[str, float] = Field(default_factory=dict)
+    partial_musts: list[str] = Field(default_factory=list)
+    # Deployed as a partner in the pick's stack (not a second pick).
+    in_stack: bool = False
+    # Why an unsuited tool is unsuited although no must excludes it, e.g. "archived".
+    unsuited_because: str = ""
+    # The layers the team already runs this tool for (rule context.incumbent_keeps): an expert keeps
+    # it there unless a must forces a change, so it orders before tools it outscores only on wants.
+    keeps: list[str] = Field(default_factory=list)
 
     @property
     def candidate(self) -> bool:
-        """Whether the tool can be the pick: every must met and something to show for it."""
-        return self.verdict in ("recommended", "viable")
+        """Whether the tool can be the pick: every must met (some perhaps in part) and something to show for it."""
+        return self.verdict in ("recommended", "partial", "viable")
 
     @property
     def standing(self) -> tuple[float, float]:
@@ -221,6 +238,12 @@ class Confidence(_Model):
 
 
 class Recommendation(_Model):
+    """The answer: tools ranked best first, the stack to deploy for the pick, and the reasons.
+
+    `top` is the pick (None when no tool fits: see `no_fit`); `decisive` says what separates the
+    first two, `sensitivity` what single change would change the pick, `confidence` how sure.
+    """
+
     ranking: list[ToolResult]
     stack: list[StackPart] = Field(default_factory=list)
     no_fit: NoFit | None = None

@@ -29,6 +29,7 @@ from .models import (
     Risk,
     StackPart,
     ToolResult,
+    Verdict,
 )
 from .rules import SEVERITIES, SUPPORT_KINDS, Bindings, Effect, RuleBase, field_getter
 from .strings import pick
@@ -96,6 +97,8 @@ class _Tally:
     risks: list[Risk] = field(default_factory=list)
     exclusions: list[Exclusion] = field(default_factory=list)
     covers: list[Cover] = field(default_factory=list)
+    partials: dict[str, str] = field(default_factory=dict)  # must -> the first reason it is met only in part
+    keeps: set[str] = field(default_factory=set)  # layers the team already runs this tool for
 
 
 class Ranker:
@@ -244,12 +247,18 @@ class Ranker:
             elif etype == "exclude":
                 tally.exclusions.append(Exclusion(rule=resolved.rule, requirement=str(req), text=resolved.text,
                                                   evidence=resolved.evidence))
+            elif etype == "partial":
+                tally.partials.setdefault(str(req), resolved.text)
+            elif etype == "keep":
+                tally.keeps.add(str(resolved.fields["layer"]))
+                tally.lines.append((0.0, _Line(resolved.rule, "note", None, resolved.fields.get("component") or None,
+                                               None, resolved.text, resolved.evidence)))
             elif etype == "cover":
                 tally.covers.append(Cover(rule=resolved.rule, requirement=str(req), by=str(resolved.fields["by"]),
                                           text=resolved.text, evidence=resolved.evidence))
         musts = sorted(r for r, i in requirements.requirements.items() if i == "must")
         results = [self._result(tool, tally, scale, musts) for tool, tally in tallies.items()]
-        results.sort(key=lambda r: (not r.candidate, -r.standing[0], -r.standing[1], -r.musts_met,
+        results.sort(key=lambda r: (not r.candidate, self.kept_rank(r), -r.standing[0], -r.standing[1], -r.musts_met,
                                     MATURITY_ORDER.get(self.kb.tool(r.tool).project.cncf.maturity, 9), r.tool))
         for index, result in enumerate(results, start=1):
             result.rank = index
@@ -257,20 +266,28 @@ class Ranker:
         stack = self._stack(winner, [self.resolve(f, fields) for f, fields in stack_firings
                                      if fields.get("tool") == winner.tool]) if winner else []
         if winner:
-            winner.verdict = "recommended"
+            winner.verdict = "partial" if winner.partial_musts else "recommended"
             in_stack = {p.tool for p in stack}
             for result in results[1:]:
-                # A partner in the winner's stack is deployed too; a tool tied with the winner is
-                # as good a pick (only the tie-break put it second).
-                tied = result.candidate and result.standing == winner.standing
-                if (result.tool in in_stack or tied) and result.verdict == "viable":
-                    result.verdict = "recommended"
+                # A partner in the winner's stack is deployed with it, but it is not a second pick;
+                # a tool tied with the winner is as good a pick (only the tie-break put it second).
+                result.in_stack = result.tool in in_stack
+                tied = result.candidate and result.standing == winner.standing \
+                    and self.kept_rank(result) == self.kept_rank(winner)
+                if tied and result.verdict == "viable":
+                    result.verdict = "partial" if result.partial_musts else "recommended"
         # What-if re-runs read only the exclusions; the no-fit summary is for a full report.
         no_fit = None if winner or not self.texts else self._no_fit(results, musts)
         return Recommendation(
             ranking=results, stack=stack, no_fit=no_fit, order_reason=self._order_reason(results),
             knowledge_revision=self.kb.manifest.revision, knowledge_as_of=self.kb.manifest.as_of.isoformat(),
             lang=self.lang, requirements=requirements)
+
+    def kept_rank(self, result: ToolResult) -> int:
+        """Where the layers a tool is kept for come in the deployment (the engine first): a team
+        that runs Flux and Argo Rollouts keeps Flux as its engine and borrows the controller."""
+        order = [g.id for g in self.kb.catalogue.groups]
+        return min((order.index(layer) for layer in result.keeps if layer in order), default=len(order))
 
     def _result(self, tool: str, tally: _Tally, scale: float, musts: list[str]) -> ToolResult:
         # A requirement is credited once: when two rules credit it (two partners covering the
@@ -320,17 +337,22 @@ class Ranker:
         lifted = {(c.requirement) for c in tally.covers}
         standing = [e for e in tally.exclusions if e.requirement not in lifted]
         failed = {e.requirement for e in standing}
+        score = min(100.0, max(0.0, round(total, 1)))
+        verdict: Verdict = "excluded" if standing else "viable" if score > 0 else "unsuited"
+        because = ""
+        if verdict == "unsuited":
+            because = "archived" if self.kb.tool(tool).project.status == "archived" else \
+                "nothing_met" if not any(e.points > 0 for e in explanations) else "risks_outweigh"
         # Built from validated rules and knowledge, thousands per report: not re-validated.
         final = [Explanation.model_construct(rule=e.rule, kind=e.kind, requirement=e.requirement,
                                              component=e.component, level=e.level, points=e.points, text=e.text,
                                              evidence=e.evidence) for e in explanations] if self.texts else []
-        score = min(100.0, max(0.0, round(total, 1)))
         return ToolResult(
-            tool=tool, name=self.name_of(tool), rank=0, score=score,
-            verdict="excluded" if standing else "viable" if score > 0 else "unsuited", explanations=final,
+            tool=tool, name=self.name_of(tool), rank=0, score=score, verdict=verdict, explanations=final,
             risks=sorted(tally.risks, key=lambda r: (SEVERITIES.index(r.severity), r.rule)),
             exclusions=standing, covers=tally.covers, musts_met=len(musts) - len(failed), musts_total=len(musts),
-            beyond_cap=beyond_cap)
+            beyond_cap=beyond_cap, partial_musts=sorted(r for r in tally.partials if r not in failed),
+            unsuited_because=because, keeps=sorted(tally.keeps))
 
     def _stack(self, winner: ToolResult, effects: list[_Resolved]) -> list[StackPart]:
         parts: dict[tuple[str, str], StackPart] = {}
@@ -412,7 +434,7 @@ def top_pick(ranking: list[ToolResult]) -> str | None:
     live = [r for r in ranking if r.candidate]
     if not live:
         return None
-    if len(live) > 1 and live[1].standing == live[0].standing:
+    if len(live) > 1 and live[1].standing == live[0].standing and live[1].keeps == live[0].keeps:
         return f"{live[0].tool}|{live[1].tool}"
     return live[0].tool
 

@@ -47,7 +47,7 @@ CONTEXT_SCOPED_KINDS = SUPPORT_KINDS | {"support_stable"}
 # the team's context, which what-if variants of one team's requirements share.
 VARIANT_KINDS = frozenset({"req", "totals"})
 SEVERITIES = ("high", "medium", "low")
-EFFECT_TYPES = ("derive", "contribute", "exclude", "cover", "risk", "miss", "note", "stack")
+EFFECT_TYPES = ("derive", "contribute", "exclude", "cover", "risk", "miss", "note", "stack", "partial", "keep")
 # Fields every effect of a type must give.
 EFFECT_FIELDS: dict[str, tuple[str, ...]] = {
     "derive": ("kind",),
@@ -58,6 +58,8 @@ EFFECT_FIELDS: dict[str, tuple[str, ...]] = {
     "miss": ("tool", "requirement"),
     "note": ("tool",),
     "stack": ("tool", "component", "layer"),
+    "partial": ("tool", "requirement"),  # a must met only in part: the pick is a partial fit
+    "keep": ("tool", "layer"),  # the team already runs this tool for that layer
 }
 # durable-rules' action context already has these attributes.
 RESERVED_ALIASES = {"s", "m", "host", "assert_fact", "retract_fact", "post", "get_facts", "delete_state"}
@@ -141,6 +143,10 @@ class Parameters(_Strict):
     # The most single-change re-runs one what-if analysis makes: the cost bound for a file that
     # states every requirement. Changes that can touch a must go first, then the largest weights.
     what_if_max_runs: int = Field(default=40, ge=1)
+    # Where confidence drops: a lead below `thin` points is low, below `moderate` medium; fewer than
+    # `few_requirements` stated requirements is low.
+    confidence: dict[str, float] = Field(
+        default_factory=lambda: {"thin": 3.0, "moderate": 10.0, "few_requirements": 3.0})
 
 
 class RuleFile(_Strict):
@@ -168,7 +174,7 @@ class RuleBase(_Strict):
         without them gives the same order faster.
         """
         def scores(rule: Rule) -> bool:
-            return any(e.type in ("derive", "contribute", "exclude", "cover")
+            return any(e.type in ("derive", "contribute", "exclude", "cover", "keep")
                        or (e.type == "risk" and "points" in e.fields) for e in rule.effects())
 
         kept = tuple(r for r in self.rules if scores(r))
@@ -559,7 +565,11 @@ def _check_fact_scope(kind: str, pattern: dict[str, Any], kinds_of: dict[str, st
         value, dim = pattern.get("value"), pattern.get("dim")
         alias = value[1:].partition(".")[0] if isinstance(value, str) and value.startswith("$") else ""
         source = dict(rule.patterns()).get(alias, {})
-        if kinds_of.get(alias) != "ctx" or not str(value).endswith(".value") or source.get("key") != dim:
+        # The team's traffic router is also read through `router` facts (stated or implied by the
+        # requirements); the facts builder asserts the router table's `none` row for that case.
+        via_router = kinds_of.get(alias) == "router" and dim == "traffic_router"
+        if (not via_router and (kinds_of.get(alias) != "ctx" or source.get("key") != dim)) \
+                or not str(value).endswith(".value"):
             return [(f"a `{kind}` pattern reads a support table for the team's context value",
                      "write `dim: <key>, value: $x.value` with x a `ctx` pattern of that key")]
     return []
