@@ -9,6 +9,7 @@ from ..knowledge import KnowledgeBase
 from ..models import IMPORTANCE_ORDER, Recommendation, ToolResult
 from ..strings import t
 from .titles import requirement_title
+from .verdicts import verdict_text
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~#!])")
 _LINE_START = re.compile(r"^(\s*)(\d+(?=[.)])|)([-+>=.)])")
@@ -32,7 +33,7 @@ def _ranking_table(rec: Recommendation) -> list[str]:
     head = " | ".join(t(k, lang) for k in ("tool", "score", "verdict", "musts_met"))
     lines = [f"| # | {head} |", "|---|---|---:|---|---:|"]
     for r in rec.ranking:
-        lines.append(f"| {r.rank} | {md(r.name)} | {r.score:.1f} | {t('verdict_' + r.verdict, lang)} | "
+        lines.append(f"| {r.rank} | {md(r.name)} | {r.score:.1f} | {verdict_text(r, lang)} | "
                      f"{r.musts_met}/{r.musts_total} |")
     return lines
 
@@ -90,7 +91,7 @@ def render_markdown(rec: Recommendation, kb: KnowledgeBase, source: str | None =
         lines += [f"**{t('md_confidence', lang, level=level)}** " + " ".join(md(r) for r in rec.confidence.reasons),
                   ""]
     for r in rec.ranking:
-        lines += [f"<details><summary>{r.rank}. {md(r.name)}: {r.score:.1f} ({t('verdict_' + r.verdict, lang)})"
+        lines += [f"<details><summary>{r.rank}. {md(r.name)}: {r.score:.1f} ({verdict_text(r, lang)})"
                   "</summary>", ""]
         lines += [*_tool_lines(r, lang), "", "</details>", ""]
     lines.append("_" + t("md_knowledge", lang, revision=md(rec.knowledge_revision), as_of=rec.knowledge_as_of) + "_")
@@ -144,7 +145,7 @@ def render_adr(rec: Recommendation, kb: KnowledgeBase, source: str | None = None
     lines += ["", f"## {t('adr_pros_cons', lang)}", ""]
     for r in rec.ranking:
         lines += [f"### {md(r.name)}", "",
-                  t("adr_score", lang, score=f"{r.score:.1f}", verdict=t("verdict_" + r.verdict, lang)), ""]
+                  t("adr_score", lang, score=f"{r.score:.1f}", verdict=verdict_text(r, lang)), ""]
         lines += [f"* {good} {md(e.text)} {_links(e.evidence)}".rstrip() for e in r.explanations if e.points > 0]
         lines += [f"* {neutral} {md(e.text)}" for e in r.explanations if e.kind == "note"]
         lines += [f"* {bad} {md(e.text)} {_links(e.evidence)}".rstrip()

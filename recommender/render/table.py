@@ -12,8 +12,9 @@ from rich.text import Text
 
 from ..models import Recommendation, ToolResult
 from ..strings import t
+from .verdicts import STYLE, verdict_text
 
-_VERDICT_STYLE = {"recommended": "bold green", "viable": "yellow", "unsuited": "dim", "excluded": "red"}
+_VERDICT_STYLE = STYLE
 _SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
 _KIND_MARK = {"meets": "+", "bonus": "+", "penalty": "-", "misses": "x", "note": "·"}
 
@@ -34,7 +35,7 @@ def ranking_table(rec: Recommendation) -> Table:
     table.add_column(t("musts_met", lang), justify="right")
     for r in rec.ranking:
         table.add_row(str(r.rank), escape(r.name), f"{r.score:.1f}", _bar(r.score),
-                      Text(t(f"verdict_{r.verdict}", lang), style=_VERDICT_STYLE[r.verdict]),
+                      Text(verdict_text(r, lang), style=_VERDICT_STYLE[r.verdict]),
                       f"{r.musts_met}/{r.musts_total}")
     return table
 
@@ -63,7 +64,7 @@ def tool_panel(r: ToolResult, lang: str = "en", *, evidence: bool = False) -> Pa
                            _SEVERITY_STYLE[k.severity], k.text, k.rule))
     for w in r.why_not:
         lines.append(_line(f" ? {t('why_not_first', lang)}: ", "magenta", w.text))
-    title = Text(f"{r.rank}. {r.name} — {r.score:.1f} ({t('verdict_' + r.verdict, lang)})",
+    title = Text(f"{r.rank}. {r.name} — {r.score:.1f} ({verdict_text(r, lang)})",
                  style=_VERDICT_STYLE[r.verdict])
     body = Group(*lines) if lines else Text(t("nothing_applies", lang))
     return Panel(body, title=title, title_align="left")
