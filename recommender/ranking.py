@@ -334,8 +334,8 @@ class Ranker:
         # Most decisive first: gains by points, then the lines worth nothing, then the losses.
         explanations.sort(key=lambda e: (0 if e.points > 0 else 2 if e.points < 0 else 1,
                                          -abs(e.points), e.requirement or "", e.rule))
-        lifted = {(c.requirement) for c in tally.covers}
-        standing = [e for e in tally.exclusions if e.requirement not in lifted]
+        # A must a partner covers never fires its exclusion (exclude.must_unmet negates `covered`).
+        standing = tally.exclusions
         failed = {e.requirement for e in standing}
         score = min(100.0, max(0.0, round(total, 1)))
         verdict: Verdict = "excluded" if standing else "viable" if score > 0 else "unsuited"
