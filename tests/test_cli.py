@@ -117,7 +117,7 @@ def test_kb_lint_checks_levels_narrowed_per_requirement(knowledge_copy: Path) ->
     data = yaml.safe_load(path.read_text())
     routers = next(c for c in data["components"] if c["id"] == "flagger")["supports"]["traffic_router"]["values"]
     routers["istio"] = {"level": "supported", "per_requirement": {"ab_testingg": "partial", "canary": "supported"}}
-    routers["aws-alb"] = {"level": "none", "per_requirement": {"canary": "partial"}}
+    routers["aws-alb"] = {"level": "none", "per_requirement": {"canary": "none"}}
     routers["nginx"] = {"level": "supported", "stable_for": ["ab_testng"]}
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     done = cli("kb", "lint", "--knowledge", str(knowledge_copy))
@@ -125,7 +125,7 @@ def test_kb_lint_checks_levels_narrowed_per_requirement(knowledge_copy: Path) ->
     where = "components.flagger.supports.traffic_router"
     assert f"{where}.istio.per_requirement.ab_testingg" in done.stdout and "unknown requirement id" in done.stdout
     assert f"{where}.istio.per_requirement.canary" in done.stdout and "changes nothing" in done.stdout
-    assert f"{where}.aws-alb.per_requirement" in done.stdout and "nothing to narrow" in done.stdout
+    assert f"{where}.aws-alb.per_requirement.canary" in done.stdout and "changes nothing" in done.stdout
     assert f"{where}.nginx.stable_for" in done.stdout and "'ab_testng'" in done.stdout
 
 
