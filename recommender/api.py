@@ -131,9 +131,13 @@ def check_vocabulary(requirements: Requirements, catalogue: Catalogue, file: str
             if value not in spec.values:
                 close = difflib.get_close_matches(str(value), spec.values, n=1)
                 hint = f"did you mean {close[0]!r}? " if close else ""
+                fix = f"{hint}allowed: {', '.join(spec.values)}"
+                if key == "platform" and value == "gitlab":
+                    # Older files listed GitLab as a platform; it hosts code and pipelines, not clusters.
+                    fix = ("GitLab hosts code and pipelines, not clusters: set `platform` to where the clusters "
+                           "run and add `gitlab-ci` to `already_using`")
                 problems.append(Problem(file, where.get(("context", key), f"context.{key}"),
-                                        f"unknown {key} {value!r}",
-                                        f"{hint}allowed: {', '.join(spec.values)}"))
+                                        f"unknown {key} {value!r}", fix))
     return problems
 
 

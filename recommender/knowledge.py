@@ -90,7 +90,9 @@ class SupportValue(_Strict):
     level: SupportLevel
     note: LocalText = Field(default_factory=dict)
     # Requirements this support does not fully extend to, with their own level: a router that takes
-    # weights but cannot route by header does A/B testing at most in part.
+    # weights but cannot route by header does A/B testing at most in part. It can also raise one:
+    # Flagger drives no traffic router on plain Kubernetes networking, yet switches a Service there
+    # for blue-green.
     per_requirement: dict[str, SupportLevel] = Field(default_factory=dict)
     # Requirements this value serves at GA although the capability is alpha or beta in general: on
     # NGINX, Argo Rollouts routes A/B by a canary-by-header annotation, not its alpha header route.
@@ -177,10 +179,21 @@ class Tool(_Strict):
         return {c.id: c for c in self.components}
 
 
+class MovedLocation(_Strict):
+    """Docs that moved: evidence under `from` (and not under `to`) points to the old place."""
+
+    from_: WebAddress = Field(alias="from")
+    to: WebAddress
+    since: str = ""  # when it moved, as the project announced it (e.g. 2022-12)
+
+
 class Manifest(_Strict):
     revision: str
     as_of: dt.date
     stale_after_days: int = 180
+    # A latest_release older than this, counted back from as_of, is due a check for a newer one.
+    release_stale_after_days: int = 120
+    moved_locations: list[MovedLocation] = Field(default_factory=list)
     description: str = ""
 
 
@@ -243,9 +256,6 @@ def _cross_check(tools: list[Tool], catalogue: Catalogue, files: dict[str, str])
                             problems.append(Problem(file, f"components.{comp.id}.supports.{dim}.{value}.stable_for",
                                                     f"unknown requirement id {req_id!r}",
                                                     "use an id from catalogue.yaml"))
-                    if support.per_requirement and support.level == "none":
-                        problems.append(Problem(file, where, "a value with level none has nothing to narrow",
-                                                "drop `per_requirement`, or raise the level"))
             if comp.role == "progressive_delivery":
                 for dim in ("traffic_router", "metrics_provider", "workload_kinds"):
                     if dim not in comp.supports:

@@ -33,6 +33,49 @@ def stale_claims(kb: KnowledgeBase, today: dt.date) -> list[str]:
     return out
 
 
+def stale_releases(kb: KnowledgeBase) -> list[str]:
+    """Every latest_release older than release_stale_after_days before the knowledge's as-of date.
+
+    Archived projects and archived or end-of-life components release nothing more by design.
+    """
+    as_of, limit = kb.manifest.as_of, kb.manifest.release_stale_after_days
+    out = []
+    for tool in kb.tools:
+        if tool.project.status == "archived":
+            continue
+        released = [(f"{tool.tool}: project", tool.project.latest_release)]
+        released += [(f"{tool.tool}: component {c.id}", c.latest_release) for c in tool.components
+                     if c.status not in ("archived", "eol")]
+        for name, release in released:
+            if release is not None and (as_of - release.date).days > limit:
+                out.append(f"{name} latest_release {release.version} of {release.date.isoformat()} is "
+                           f"{(as_of - release.date).days} days older than the as-of date {as_of.isoformat()} "
+                           f"(limit {limit}): check the project's releases for a newer one")
+    return out
+
+
+def moved_evidence(kb: KnowledgeBase) -> list[str]:
+    """Every evidence URL that points into docs known to have moved (manifest moved_locations)."""
+    moved = kb.manifest.moved_locations
+    out = []
+    for tool in kb.tools:
+        cited: list[tuple[str, list[str]]] = [(f"{tool.tool}: project", tool.project.evidence)]
+        for comp in tool.components:
+            cited.append((f"{tool.tool}: component {comp.id}", comp.evidence))
+            cited += [(f"{tool.tool}: {comp.id}.supports.{dim}", table.evidence)
+                      for dim, table in comp.supports.items()]
+        cited += [(f"{tool.tool}: capability {k}", c.evidence) for k, c in tool.capabilities.items()]
+        cited += [(f"{tool.tool}: integration with {i.with_}", i.evidence) for i in tool.integrations]
+        cited += [(f"{tool.tool}: platform {e.platform}", e.evidence) for e in tool.platforms]
+        for name, urls in cited:
+            for url in urls:
+                for loc in moved:
+                    if url.startswith(loc.from_) and not url.startswith(loc.to):
+                        since = f" in {loc.since}" if loc.since else ""
+                        out.append(f"{name} cites {url}, docs that moved{since}: cite the page under {loc.to}")
+    return out
+
+
 LANGUAGES = ("en", "ko")
 
 
@@ -101,6 +144,8 @@ def lint(knowledge: Path | str | None = None, rules: Path | str | None = None,
         findings += [Finding("error", str(p)) for p in exc.problems]
     findings += [Finding("error", text) for text in missing_translations(kb, rule_base)]
     findings += [Finding("warning", f"stale: {s}") for s in stale_claims(kb, today)]
+    findings += [Finding("warning", f"stale release: {s}") for s in stale_releases(kb)]
+    findings += [Finding("warning", f"moved: {s}") for s in moved_evidence(kb)]
     for tool in kb.tools:
         for cap_id, claim in tool.capabilities.items():
             if claim.claim != "official":

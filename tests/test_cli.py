@@ -117,7 +117,7 @@ def test_kb_lint_checks_levels_narrowed_per_requirement(knowledge_copy: Path) ->
     data = yaml.safe_load(path.read_text())
     routers = next(c for c in data["components"] if c["id"] == "flagger")["supports"]["traffic_router"]["values"]
     routers["istio"] = {"level": "supported", "per_requirement": {"ab_testingg": "partial", "canary": "supported"}}
-    routers["aws-alb"] = {"level": "none", "per_requirement": {"canary": "partial"}}
+    routers["aws-alb"] = {"level": "none", "per_requirement": {"canary": "none"}}
     routers["nginx"] = {"level": "supported", "stable_for": ["ab_testng"]}
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     done = cli("kb", "lint", "--knowledge", str(knowledge_copy))
@@ -125,8 +125,38 @@ def test_kb_lint_checks_levels_narrowed_per_requirement(knowledge_copy: Path) ->
     where = "components.flagger.supports.traffic_router"
     assert f"{where}.istio.per_requirement.ab_testingg" in done.stdout and "unknown requirement id" in done.stdout
     assert f"{where}.istio.per_requirement.canary" in done.stdout and "changes nothing" in done.stdout
-    assert f"{where}.aws-alb.per_requirement" in done.stdout and "nothing to narrow" in done.stdout
+    assert f"{where}.aws-alb.per_requirement.canary" in done.stdout and "changes nothing" in done.stdout
     assert f"{where}.nginx.stable_for" in done.stdout and "'ab_testng'" in done.stdout
+
+
+def test_kb_lint_reports_old_releases_and_moved_doc_hosts(knowledge_copy: Path) -> None:
+    import yaml
+
+    path = knowledge_copy / "flux.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["project"]["latest_release"]["date"] = "2026-01-02"
+    data["capabilities"]["blue_green"]["evidence"].append("https://docs.flagger.app/usage/blue-green")
+    data["capabilities"]["canary"]["evidence"].append("https://docs.flagger.app/main/usage/deployment-strategies")
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    done = cli("kb", "lint", "--knowledge", str(knowledge_copy))
+    assert done.returncode == 0, done.stdout  # warnings: the facts still load
+    text = " ".join(done.stdout.split())
+    assert "stale release: flux: project latest_release" in text and "days older than the as-of date" in text
+    assert "moved: flux: capability blue_green cites https://docs.flagger.app/usage/blue-green" in text
+    assert "capability canary cites" not in text  # already under the new location
+    # An archived project releases nothing more by design: its old release is no finding.
+    assert "stale release: keptn" not in text
+
+
+def test_a_gitlab_platform_points_to_already_using(tmp_path: Path) -> None:
+    # GitLab hosts code and pipelines; clusters run elsewhere, so it left the platform vocabulary.
+    path = tmp_path / "reqs.yaml"
+    path.write_text("context:\n  platform: gitlab\nrequirements: {gitops_sync: must}\n")
+    done = cli("recommend", str(path))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "unknown platform 'gitlab'" in done.stderr and "add `gitlab-ci` to `already_using`" in done.stderr
+    korean = cli("recommend", str(path), "--lang", "ko")
+    assert korean.returncode == 2 and "`already_using`에 `gitlab-ci`를 추가하세요" in korean.stderr
 
 
 def test_kb_list_and_show() -> None:

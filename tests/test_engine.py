@@ -175,6 +175,27 @@ def test_changing_one_knowledge_level_changes_the_ranking(knowledge_copy: Path) 
     assert order(after) != order(before)
 
 
+def test_a_requirement_raised_above_an_unsupported_router_is_priced_by_its_own_level(knowledge_copy: Path) -> None:
+    # Flagger drives no traffic router on plain Kubernetes networking, yet its deployment-strategies
+    # page lists Blue/Green on "Kubernetes CNI": the knowledge raises blue_green on `none`. The same
+    # mechanism for a traffic-based requirement must lift the router-gap charge for that requirement.
+    reqs, context = {"gitops_sync": "must", "canary": "high", "ab_testing": "medium"}, {"traffic_router": "none"}
+    before = result(run(reqs, context, knowledge=knowledge_copy), "flux")
+    charged = {e.requirement for e in before.explanations if e.points < 0 and e.rule.startswith("pd.router_")}
+    assert charged == {"canary", "ab_testing"}
+    path = knowledge_copy / "flux.yaml"
+    data = yaml.safe_load(path.read_text())
+    flagger = next(c for c in data["components"] if c["id"] == "flagger")
+    flagger["supports"]["traffic_router"]["values"]["none"]["per_requirement"]["canary"] = "supported"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    after = result(run(reqs, context, knowledge=knowledge_copy), "flux")
+    charged = {e.requirement for e in after.explanations if e.points < 0 and e.rule.startswith("pd.router_")}
+    assert charged == {"ab_testing"}
+    assert after.score > before.score
+    # The controller still cannot drive the router, so the risk stays for what needs one.
+    assert any(r.rule == "pd.router_unsupported" for r in after.risks)
+
+
 def test_explanation_points_sum_to_the_score() -> None:
     for reqs, context in COVERAGE_CASES:
         rec = run(reqs, context)

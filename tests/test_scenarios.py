@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from conftest import losses, order, result, run
 
+from recommender import Recommendation
+
 
 def test_ui_sso_multi_tenant_platform_prefers_argo() -> None:
     # Flux FAQ: "Flux does not provide a UI of its own"; Argo CD docs list a web UI, SSO
@@ -470,3 +472,61 @@ def test_a_feature_the_router_cannot_use_is_no_maturity_risk_on_top() -> None:
     assert any(e.rule == "pd.router_req_none" and e.requirement == "ab_testing" for e in argo.explanations)
     assert not any(r.rule == "risk.alpha_feature" for r in argo.risks)
     assert order(rec)[0] == "argo"
+
+
+def _points(rec: Recommendation, tool: str, requirement: str) -> float:
+    return sum(e.points for e in result(rec, tool).explanations if e.requirement == requirement)
+
+
+def test_charts_that_need_real_helm_releases_prefer_flux() -> None:
+    # Argo CD docs (user-guide/helm.md): Helm "is only used to inflate charts with helm template",
+    # the lifecycle is Argo CD's, lookup is unsupported and test hooks have no equivalent. Flux's
+    # helm-controller docs: it performs Helm actions itself, "including Helm tests, rollbacks".
+    rec = run({"gitops_sync": "must", "helm": "high", "helm_release_fidelity": "high"})
+    assert order(rec)[0] == "flux"
+    assert 0 < _points(rec, "argo", "helm_release_fidelity") < _points(rec, "flux", "helm_release_fidelity")
+    # Plain Helm charts alone do not separate them: both deploy charts.
+    assert _points(rec, "argo", "helm") == _points(rec, "flux", "helm")
+
+
+def test_edge_clusters_that_pull_their_own_state_prefer_flux() -> None:
+    # Flux docs: Flux runs in each cluster, with an air-gapped installation guide
+    # (installation/configuration/air-gapped.md). argocd-agent's README (argoproj-labs): agents
+    # connect out to a hub and cope with intermittent connections, but it is before 1.0 (v0.9.0).
+    rec = run({"gitops_sync": "must", "edge_pull_agents": "must", "multi_cluster": "high"})
+    assert order(rec)[0] == "flux"
+    argo = result(rec, "argo")
+    assert argo.verdict != "excluded"
+    assert {e.component for e in argo.explanations if e.requirement == "edge_pull_agents" and e.kind == "meets"} \
+        == {"argocd-agent"}
+    assert any(r.rule == "risk.beta_feature" and r.requirement == "edge_pull_agents" for r in argo.risks)
+
+
+def test_staged_rollout_across_clusters_prefers_argo_cd_progressive_syncs() -> None:
+    # Argo CD feature-maturity.md: AppSet Progressive Syncs and the Source Hydrator are Beta, both off
+    # by default. Flux has no controller that gates one group of clusters on another's health.
+    rec = run({"gitops_sync": "must", "multi_cluster": "high", "staged_fleet_rollout": "high",
+               "rendered_manifests": "medium"})
+    assert order(rec)[0] == "argo"
+    argo = result(rec, "argo")
+    assert {r.requirement for r in argo.risks if r.rule == "risk.beta_feature"} >= {"staged_fleet_rollout",
+                                                                                     "rendered_manifests"}
+    assert 0 < _points(rec, "flux", "staged_fleet_rollout") < _points(rec, "argo", "staged_fleet_rollout")
+
+
+def test_verifying_signed_sources_prefers_flux() -> None:
+    # Flux source-controller specs: OCIRepository and OCI HelmChart verification with cosign or
+    # Notation, GitRepository verification with OpenPGP. Argo CD source-integrity.md: Git GnuPG
+    # verification is the only supported method.
+    rec = run({"gitops_sync": "must", "artifact_verification": "must", "oci_source": "high"})
+    assert order(rec)[0] == "flux"
+    assert result(rec, "argo").verdict != "excluded"  # Argo CD meets the must in part (signed commits)
+    assert 0 < _points(rec, "argo", "artifact_verification") < _points(rec, "flux", "artifact_verification")
+
+
+def test_ordering_infrastructure_before_apps_prefers_flux_depends_on() -> None:
+    # Flux Kustomization/HelmRelease `dependsOn` waits for readiness; Argo CD orders by sync waves
+    # and app of apps (health.md: the Application health check must be restored for that).
+    rec = run({"gitops_sync": "must", "dependency_ordering": "high"})
+    assert order(rec)[0] == "flux"
+    assert 0 < _points(rec, "argo", "dependency_ordering") < _points(rec, "flux", "dependency_ordering")
