@@ -119,3 +119,37 @@ def test_an_archived_best_match_is_named_with_what_the_maintained_pick_lacks() -
     assert "Keptn would match these requirements best" in rec.order_reason
     keptn = result(rec, "keptn")
     assert keptn.verdict == "unsuited" and keptn.unsuited_because == "archived"
+
+
+def test_a_flux_team_running_argo_rollouts_keeps_both() -> None:
+    # Argo Rollouts FAQ: it does not depend on Argo CD and works with other GitOps tools such as Flux.
+    # A team running Flux and Argo Rollouts keeps its engine and its controller: no Flagger.
+    rec = run({"gitops_sync": "must", "canary": "high", "metric_analysis_rollback": "high"},
+              {"already_using": ["flux", "argo-rollouts"], "traffic_router": "istio"})
+    assert order(rec)[0] == "flux"
+    components = {p.component for p in rec.stack}
+    assert "argo-rollouts" in components and "flagger" not in components
+    assert result(rec, "argo").in_stack and result(rec, "argo").verdict != "recommended"
+
+
+def test_hundreds_of_small_clusters_and_a_handful_of_large_ones_get_different_answers() -> None:
+    # Flux runs in every cluster and pulls (fluxcd.io, installation and air-gapped guides); Argo CD
+    # pushes from one control plane that shards its application controller by cluster (Argo CD
+    # operator manual, high availability), and its pull agent argocd-agent is not GA
+    # (argoproj-labs/argocd-agent). Same requirements: a fleet of 300 clusters and one of 4.
+    reqs = {"gitops_sync": "must", "helm": "high", "kustomize": "high", "web_ui": "medium"}
+    fleet = run(reqs, {"clusters": 300})
+    few = run(reqs, {"clusters": 4})
+    assert order(fleet)[0] == "flux" and order(few)[0] == "argo"
+    assert "fleet.hub_at_scale" in {r.rule for r in result(fleet, "argo").risks}
+    assert "fleet.pull_per_cluster" in rules_of(fleet, "flux")
+    assert not {"fleet.hub_at_scale", "fleet.pull_per_cluster"} & (rules_of(few, "argo") | rules_of(few, "flux"))
+
+
+def test_two_tools_at_the_cap_are_ordered_by_context_not_reported_as_a_tie() -> None:
+    # Both engines meet every stated requirement natively; the fleet size separates them, and the
+    # report says what ordered them rather than calling it a tie.
+    rec = run({"gitops_sync": "must", "helm": "high", "kustomize": "high"}, {"clusters": 300})
+    assert rec.decisive is not None and rec.decisive.first == "flux"
+    assert "tie" not in rec.decisive.text and "Fleet of 300 clusters" in rec.decisive.text
+    assert rec.sensitivity is not None and "tie" not in rec.sensitivity.text.lower()
