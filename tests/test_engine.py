@@ -35,6 +35,18 @@ COVERAGE_CASES: list[tuple[dict[str, str], dict[str, object]]] = [
     # Router support narrowed per requirement: A/B on Traefik in part, A/B without a router not at all.
     ({"ab_testing": "high", "canary": "medium", "blue_green": "nice"}, {"traffic_router": "traefik"}),
     ({"ab_testing": "high", "traffic_shaping_mesh": "nice", "canary": "must"}, {"traffic_router": "none"}),
+    # Musts in the team's context: controllers that serve none, some or part of its workload kinds,
+    # routers a controller cannot drive or use for the must, metrics it reaches only in part.
+    ({"gitops_sync": "must", "canary": "must"}, {"workload_kinds": ["statefulset"], "traffic_router": "nginx"}),
+    ({"gitops_sync": "must", "canary": "must"}, {"workload_kinds": ["deployment", "statefulset"]}),
+    ({"gitops_sync": "must", "canary": "must"}, {"workload_kinds": ["daemonset"], "traffic_router": "istio"}),
+    ({"gitops_sync": "must", "canary": "must"}, {"traffic_router": "alibaba-alb"}),
+    ({"gitops_sync": "must", "ab_testing": "must"}, {"traffic_router": "none"}),
+    ({"canary": "high", "metric_analysis_rollback": "must"}, {"metrics_provider": "dynatrace"}),
+    ({"gitops_sync": "must", "ab_testing": "must", "traffic_shaping_mesh": "avoid"}, {}),
+    # What the team already runs and how many clusters.
+    ({"gitops_sync": "must", "canary": "high"}, {"already_using": ["flux", "argo-rollouts"], "traffic_router": "istio"}),
+    ({"gitops_sync": "must", "helm": "high"}, {"clusters": 300}),
 ]
 
 
@@ -154,7 +166,11 @@ def test_every_rule_fires_in_some_case(knowledge_copy: Path) -> None:
     edited = fired_rules(knowledge_copy, [Requirements(
         requirements={"canary": "high", "metric_analysis_rollback": "high"},
         context={"metrics_provider": "cloudwatch"})])  # type: ignore[arg-type]
-    assert {"risk.maintenance_project", "risk.vendor_claimed", "pd.metrics_gap_penalty"} <= edited
+    edited |= fired_rules(knowledge_copy, [Requirements(
+        requirements={"canary": "high", "metric_analysis_rollback": "must"},
+        context={"metrics_provider": "cloudwatch"})])  # type: ignore[arg-type]
+    assert {"risk.maintenance_project", "risk.vendor_claimed", "pd.metrics_gap_penalty",
+            "exclude.must_metrics_gap"} <= edited
     assert all_rules - fired - edited == set()
 
 
