@@ -1,18 +1,23 @@
-"""The formats other tools consume: MADR 4.0 as published, and Markdown a linter accepts."""
+"""The formats other tools consume: MADR 4.0 as published, Markdown a linter accepts, and a JSON
+report that validates against the schema `recommender schema --report` publishes."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import json
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 import yaml
 from conftest import EXAMPLES, ROOT
 
 from recommender import load_requirements, recommend
+from recommender.cli import main
 from recommender.render import render
 from recommender.strings import t
 
@@ -141,3 +146,41 @@ def test_markdown_and_adr_pass_pymarkdownlnt(tmp_path: Path) -> None:
     bad.write_text("# Title\n\n<b>bold</b>\n\n\nText.\n", encoding="utf-8")
     refused = _lint([bad])
     assert refused.returncode == 1 and "MD033" in refused.stdout and "MD012" in refused.stdout
+
+
+def _report_schema(capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
+    assert main(["schema", "--report"]) == 0
+    schema: dict[str, object] = json.loads(capsys.readouterr().out)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return schema
+
+
+def test_every_example_report_validates_against_the_published_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    validator = jsonschema.Draft202012Validator(_report_schema(capsys))
+    for example in EXAMPLE_FILES:
+        for lang in ("en", "ko"):
+            assert main(["recommend", str(example), "--format", "json", "--lang", lang]) == 0
+            report = json.loads(capsys.readouterr().out)
+            errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(report)]
+            assert not errors, (example.name, lang, errors[:5])
+    # Several files in one document: the batch shape.
+    assert main(["recommend", *map(str, EXAMPLE_FILES[:3]), "--format", "json"]) == 0
+    validator.validate(json.loads(capsys.readouterr().out))
+
+
+def test_the_report_schema_refuses_what_is_not_a_report(capsys: pytest.CaptureFixture[str]) -> None:
+    validator = jsonschema.Draft202012Validator(_report_schema(capsys))
+    assert main(["recommend", str(EXAMPLES / "canary-on-istio.yaml"), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    validator.validate(report)
+    for damage in ("verdict", "extra key", "schema_version", "score"):
+        broken = copy.deepcopy(report)
+        if damage == "verdict":
+            broken["ranking"][0]["verdict"] = "great"
+        elif damage == "extra key":
+            broken["surprise"] = 1
+        elif damage == "schema_version":
+            broken["schema_version"] = 2
+        else:
+            broken["ranking"][1]["score"] = "high"
+        assert not validator.is_valid(broken), damage
