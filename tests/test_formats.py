@@ -117,6 +117,8 @@ def test_adr_confirmation_names_the_compare_command() -> None:
     assert "`recommender recommend decisions/cd-requirements.yaml --compare decisions/cd-requirements.json`" \
         in section
     assert "exits 4" in section
+    spaced = render(rec, "adr", source="team decisions/cd.yaml", today=TODAY)
+    assert "`recommender recommend 'team decisions/cd.yaml' --compare 'team decisions/cd.json'`" in spaced
 
 
 def _lint(paths: list[Path], *extra: str) -> subprocess.CompletedProcess[str]:

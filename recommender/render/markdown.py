@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shlex
 from pathlib import PurePath
 
 from ..knowledge import KnowledgeBase
@@ -155,6 +156,7 @@ def render_adr(rec: Recommendation, kb: KnowledgeBase, source: str | None = None
         lines.append(t("adr_no_consequences", lang))
     file = source or "requirements.yaml"
     saved = PurePath(file).with_suffix(".json").as_posix() if PurePath(file).name else "report.json"
+    file, saved = shlex.quote(file), shlex.quote(saved)  # commands a reader can paste as they are
     lines += ["", f"### {t('adr_confirmation', lang)}", "",
               t("adr_confirmation_text", lang,
                 save=_code(f"recommender recommend {file} --format json -o {saved}"),
