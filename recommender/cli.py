@@ -1,7 +1,7 @@
 """The `recommender` command: parses arguments, calls the library, renders. No logic of its own.
 
 Exit codes: 0 done; 2 bad input or usage; 3 no tool fits (with --fail-on-no-fit);
-130 interrupted.
+4 the saved decision changed (with --compare); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -132,7 +132,14 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     rec.add_argument("--width", type=int, default=None, help=h["width"])
     rec.add_argument("-j", "--jobs", type=_positive, default=None,
                      help=h["jobs"].format(parallel_from=PARALLEL_FROM))
+    rec.add_argument("--compare", type=Path, metavar="SAVED.json", help=h["compare"])
     _data_options(rec, h)
+
+    chk = parser_for(sub.add_parser, "check", help=h["check"], description=h["check_description"])
+    chk.add_argument("files", nargs="+", type=Path, help=h["files"])
+    chk.add_argument("-q", "--quiet", action="store_true", help=h["quiet"])
+    chk.add_argument("--lang", choices=["en", "ko"], help=h["lang"])
+    chk.add_argument("--knowledge", type=Path, help=h["knowledge"])
 
     exp = parser_for(sub.add_parser, "explain", help=h["explain"])
     exp.add_argument("file", type=Path, help=h["file"])
@@ -141,7 +148,10 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     exp.add_argument("--lang", choices=["en", "ko"], help=h["lang"])
     _data_options(exp, h)
 
-    parser_for(sub.add_parser, "schema", help=h["schema"])
+    parser_for(sub.add_parser, "schema", help=h["schema"]).add_argument("--report", action="store_true",
+                                                                        help=h["schema_report"])
+    comp = parser_for(sub.add_parser, "completion", help=h["completion"])
+    comp.add_argument("shell", choices=["bash", "zsh", "fish"], help=h["completion_shell"])
 
     wiz = parser_for(sub.add_parser, "wizard", help=h["wizard"])
     wiz.add_argument("--save", type=Path, help=h["save"])
@@ -496,8 +506,18 @@ def main(argv: list[str] | None = None) -> int:
     from .errors import EngineError, InputError
 
     try:
+        if args.command == "recommend" and args.compare is not None:
+            from .commands import cmd_compare
+
+            return cmd_compare(args)
         if args.command == "recommend":
             return cmd_recommend(args)
+        if args.command in ("check", "completion") or (args.command == "schema" and args.report):
+            from . import commands
+
+            if args.command == "check":
+                return commands.cmd_check(args)
+            return commands.cmd_completion(args) if args.command == "completion" else commands.cmd_schema_report()
         if args.command == "schema":
             return cmd_schema()
         if args.command == "explain":

@@ -45,7 +45,8 @@ COVERAGE_CASES: list[tuple[dict[str, str], dict[str, object]]] = [
     ({"canary": "high", "metric_analysis_rollback": "must"}, {"metrics_provider": "dynatrace"}),
     ({"gitops_sync": "must", "ab_testing": "must", "traffic_shaping_mesh": "avoid"}, {}),
     # What the team already runs and how many clusters.
-    ({"gitops_sync": "must", "canary": "high"}, {"already_using": ["flux", "argo-rollouts"], "traffic_router": "istio"}),
+    ({"gitops_sync": "must", "canary": "high"},
+     {"already_using": ["flux", "argo-rollouts"], "traffic_router": "istio"}),
     ({"gitops_sync": "must", "helm": "high"}, {"clusters": 300}),
 ]
 

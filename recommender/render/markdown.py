@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shlex
+from pathlib import PurePath
 
 from ..knowledge import KnowledgeBase
 from ..models import IMPORTANCE_ORDER, Recommendation, ToolResult
@@ -22,6 +24,14 @@ def md(text: str, *, starts_line: bool = False) -> str:
     if not starts_line:
         return flat
     return _LINE_START.sub(lambda m: m.group(1) + m.group(2) + "\\" + m.group(3), flat)
+
+
+def _code(text: str) -> str:
+    """Text as one inline code span, whatever backticks it holds (CommonMark's fence rule)."""
+    flat = text.replace("\r", " ").replace("\n", " ")
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", flat)), default=0) + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
+    return f"{fence}{pad}{flat}{pad}{fence}"
 
 
 def _links(urls: list[str]) -> str:
@@ -85,7 +95,8 @@ def render_markdown(rec: Recommendation, kb: KnowledgeBase, source: str | None =
         lines += [f"### {t('suggested_stack', lang)}", "", *_stack(rec, kb), ""]
     if rec.sensitivity:
         lines += [f"### {t('what_if', lang)}", "", md(rec.sensitivity.text, starts_line=True), ""]
-        lines += [f"- {md(c.text)}" for c in rec.sensitivity.changes] + [""]
+        if rec.sensitivity.changes:  # no empty list: two blank lines in a row fail Markdown linters
+            lines += [f"- {md(c.text)}" for c in rec.sensitivity.changes] + [""]
     if rec.confidence:
         level = t("level_" + rec.confidence.level, lang)
         lines += [f"**{t('md_confidence', lang, level=level)}** " + " ".join(md(r) for r in rec.confidence.reasons),
@@ -111,7 +122,7 @@ def render_adr(rec: Recommendation, kb: KnowledgeBase, source: str | None = None
         title = t("adr_title_nothing_scores" if rec.no_fit and rec.no_fit.nothing_scores else "adr_title_none", lang)
     fill_in = t("adr_fill_in", lang)
     lines = ["---", f"status: {'proposed' if top else 'undecided'}", f"date: {today.isoformat()}",
-             f"deciders: {fill_in}", f"consulted: {fill_in}", f"informed: {fill_in}", "---", "",
+             f"decision-makers: {fill_in}", f"consulted: {fill_in}", f"informed: {fill_in}", "---", "",
              f"# {md(title)}", "", f"## {t('adr_context', lang)}", ""]
     tools = ", ".join(md(r.name) for r in sorted(rec.ranking, key=lambda r: r.tool))
     lines.append(t("adr_question", lang, tools=tools))
@@ -142,6 +153,15 @@ def render_adr(rec: Recommendation, kb: KnowledgeBase, source: str | None = None
         lines += [f"* {good} {md(e.text)}" for e in top.explanations if e.points > 0][:5]
         lines += [f"* {bad} {md(k.text)}" for k in top.risks_beyond_lines]
         lines += [f"* {bad} {md(e.text)}" for e in top.explanations if e.kind in ("misses", "penalty")]
+    else:  # MADR's section order is kept even when nothing is chosen yet
+        lines.append(t("adr_no_consequences", lang))
+    file = source or "requirements.yaml"
+    saved = PurePath(file).with_suffix(".json").as_posix() if PurePath(file).name else "report.json"
+    file, saved = shlex.quote(file), shlex.quote(saved)  # commands a reader can paste as they are
+    lines += ["", f"### {t('adr_confirmation', lang)}", "",
+              t("adr_confirmation_text", lang,
+                save=_code(f"recommender recommend {file} --format json -o {saved}"),
+                compare=_code(f"recommender recommend {file} --compare {saved}"))]
     lines += ["", f"## {t('adr_pros_cons', lang)}", ""]
     for r in rec.ranking:
         lines += [f"### {md(r.name)}", "",
@@ -155,9 +175,10 @@ def render_adr(rec: Recommendation, kb: KnowledgeBase, source: str | None = None
         lines.append("")
     lines += [f"## {t('adr_more', lang)}", ""]
     if rec.sensitivity:
-        lines += [f"### {t('what_if', lang)}", "", md(rec.sensitivity.text, starts_line=True)]
-        lines += [f"* {md(c.text)}" for c in rec.sensitivity.changes]
-        lines.append("")
+        # A paragraph, not a heading: MADR's "More Information" has no subsections.
+        lines += [f"**{t('what_if', lang)}**: " + md(rec.sensitivity.text), ""]
+        if rec.sensitivity.changes:
+            lines += [f"* {md(c.text)}" for c in rec.sensitivity.changes] + [""]
     if rec.confidence:
         level = t("level_" + rec.confidence.level, lang)
         lines += [t("md_confidence", lang, level=level) + " " + " ".join(md(r) for r in rec.confidence.reasons), ""]
