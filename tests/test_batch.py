@@ -40,7 +40,8 @@ def test_json_contract_shape() -> None:
     assert data["schema_version"] == 1
     tool = data["ranking"][0]
     assert set(tool) == {"tool", "name", "rank", "score", "verdict", "explanations", "risks", "exclusions", "covers",
-                         "musts_met", "musts_total", "why_not", "beyond_cap"}
+                         "musts_met", "musts_total", "why_not", "beyond_cap", "partial_musts", "in_stack",
+                         "unsuited_because", "keeps"}
     assert set(tool["explanations"][0]) == {"rule", "kind", "requirement", "component", "level", "points", "text",
                                             "evidence"}
     assert set(data["stack"][0]) == {"tool", "component", "name", "layer", "layer_title", "requirements", "rules",

@@ -89,7 +89,7 @@ def test_every_tool_is_ranked_or_no_fit_is_said(reqs: dict[str, str], ctx: dict[
     assert (rec.no_fit is not None) == none_fits
     assert (rec.top is None) == none_fits
     if not none_fits:
-        assert rec.ranking[0].verdict == "recommended"
+        assert rec.ranking[0].verdict in ("recommended", "partial")
 
 
 @SETTINGS
