@@ -10,6 +10,7 @@ import argparse
 import functools
 import os
 import re
+import shutil
 import sys
 import tempfile
 import unicodedata
@@ -122,11 +123,12 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
 
     rec = parser_for(sub.add_parser, "recommend", help=h["recommend"], description=h["recommend_description"])
     rec.add_argument("files", nargs="+", type=Path, help=h["files"])
-    rec.add_argument("--format", choices=FORMATS, default="table", help=h["format"])
+    rec.add_argument("--format", choices=FORMATS, default=None, help=h["format"])
     rec.add_argument("-o", "--output", type=Path, help=h["output"])
     rec.add_argument("--force", action="store_true", help=h["force"])
     rec.add_argument("--fail-on-no-fit", action="store_true", help=h["fail_on_no_fit"])
     rec.add_argument("--evidence", action="store_true", help=h["evidence"])
+    rec.add_argument("--full", action="store_true", help=h["full"])
     rec.add_argument("--no-what-if", action="store_true", help=h["no_what_if"])
     rec.add_argument("--lang", choices=["en", "ko"], help=h["lang_report"])
     rec.add_argument("--width", type=int, default=None, help=h["width"])
@@ -244,6 +246,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     lang = default_lang(args.lang)
     inputs = expand_inputs(args.files)
     many = len(inputs) > 1
+    args.format = _output_format(args, many)
     out_dir: Path | None = None
     # Several inputs as JSON into one .json file: one document with every result and a summary.
     one_json_file = many and args.format == "json" and args.output is not None and (
@@ -262,7 +265,8 @@ def cmd_recommend(args: argparse.Namespace) -> int:
                               for t in existing])
         out_dir.mkdir(parents=True, exist_ok=True)
     to_terminal = args.output is None and sys.stdout.isatty()
-    width = args.width or (None if to_terminal else 100)
+    # The terminal's own width; files and pipes get --width or 100.
+    width = args.width or (shutil.get_terminal_size((100, 24)).columns if to_terminal else 100)
     written: list[str] = []
     failed: list[str] = []
     summary: list[tuple[str, str, str]] = []  # file, top or "no fit" or "error", score (display)
@@ -275,7 +279,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     gather_json = args.format == "json" and many and out_dir is None  # stdout or one .json file
     job = Job(knowledge=args.knowledge, rules=args.rules, lang=lang, what_if=not args.no_what_if,
               format=args.format, envelope=gather_json, width=width or 100, color=to_terminal,
-              evidence=args.evidence)
+              evidence=args.evidence, full=args.full)
     jobs = args.jobs or default_jobs(len(inputs))
     try:
         for result in run_batch(inputs, job, jobs):
@@ -338,6 +342,32 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     if failed:
         return EXIT_INPUT
     return EXIT_NO_FIT if (no_fit and args.fail_on_no_fit) else EXIT_OK
+
+
+def _output_format(args: argparse.Namespace, many: bool) -> str:
+    """--format, else the one -o's extension names (a single output file only), else table."""
+    from .errors import InputError, Problem
+    from .render import FORMAT_OF_EXTENSION, format_for
+
+    # Several inputs write a directory, except into one .json file (one document with every result).
+    output = (str(args.output) if args.output is not None and (not many or args.output.suffix.lower() == ".json")
+              else None)
+    try:
+        return format_for(output, args.format)
+    except ValueError as exc:
+        lang = default_lang(args.lang)
+        ko = lang == "ko"
+        message = (f"확장자 {args.output.suffix}은(는) {exc} 형식인데 --format {args.format}이(가) 주어졌습니다" if ko
+                   else f"the extension {args.output.suffix} means {exc}, but --format {args.format} was given")
+        wanted = next((e for e, f in FORMAT_OF_EXTENSION.items() if f == args.format), None)
+        fix = (f"확장자를 {wanted}(으)로 바꾸거나 --format을 빼세요" if ko and wanted else
+               "--format을 빼세요" if ko else
+               f"name the file *{wanted} or drop --format" if wanted else "drop --format")
+        if ko:
+            from .korean import particles
+
+            message, fix = particles(message), particles(fix)
+        raise InputError([Problem(str(args.output), "-o", message, fix)]) from None
 
 
 def _progress(total: int) -> Callable[[], None]:

@@ -296,7 +296,7 @@ def test_help_speaks_korean_when_asked(how: list[str], capsys: pytest.CaptureFix
     assert done.value.code == 0
     out = capsys.readouterr().out
     assert out.startswith("사용법: recommender recommend")
-    assert "옵션:" in out and "출력 형식 (기본값: table)" in out and "이 도움말을 보여 주고 끝냅니다" in out
+    assert "옵션:" in out and "출력 형식 (기본값: -o" in out and "이 도움말을 보여 주고 끝냅니다" in out
     assert "options:" not in out and "show this help" not in out
     # Hangul is two columns wide: argparse's own wrapping would run these lines past 80 columns.
     assert max(sum(2 if "\uac00" <= c <= "\ud7a3" else 1 for c in line) for line in out.splitlines()) <= 80
