@@ -36,6 +36,33 @@ class Context(_Model):
     clusters: StrictInt | None = Field(default=None, ge=1, le=100_000)
 
 
+# The importance as people write it, and as the wizard labels it: "Must", "Nice to have",
+# "must — exclude tools without it", "필수(must)", "있으면 좋음".
+_IMPORTANCE_WORDS: dict[str, Importance] = {
+    "nice to have": "nice", "nice-to-have": "nice", "must have": "must", "must-have": "must",
+    "필수": "must", "높음": "high", "중간": "medium", "보통": "medium", "있으면 좋음": "nice", "회피": "avoid",
+}
+
+
+def importance_of(value: object) -> object:
+    """The importance a value means, or the value unchanged when it names none (validation reports it)."""
+    if not isinstance(value, str):
+        return value
+    word = value.strip().lower()
+    if word in IMPORTANCE_ORDER:
+        return word
+    if word in _IMPORTANCE_WORDS:
+        return _IMPORTANCE_WORDS[word]
+    head = re.split(r"\s+[—–-]\s+", word, maxsplit=1)[0].strip()  # "must — exclude tools without it"
+    bracketed = re.fullmatch(r"[^()]*\((\w+)\)", word)  # "필수(must)"
+    for candidate in (head, bracketed.group(1) if bracketed else ""):
+        if candidate in IMPORTANCE_ORDER:
+            return candidate
+        if candidate in _IMPORTANCE_WORDS:
+            return _IMPORTANCE_WORDS[candidate]
+    return value
+
+
 class Requirements(_Model):
     """A team's requirements: requirement id -> importance, plus context and notes."""
 
@@ -52,6 +79,13 @@ class Requirements(_Model):
         # `true` and `1.0` equal 1 in Python, but they are not the version this format names.
         if type(value) is not int:
             raise ValueError("version must be the integer 1")
+        return value
+
+    @field_validator("requirements", mode="before")
+    @classmethod
+    def _importance_as_written(cls, value: object) -> object:
+        if isinstance(value, dict):
+            return {k: importance_of(v) for k, v in value.items()}
         return value
 
     @field_validator("notes")
