@@ -161,6 +161,9 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     show.add_argument("tool", type=str.lower, help=h["tool"])
     show.add_argument("--lang", choices=["en", "ko"], help=h["lang"])
     _data_options(show, h)
+    vocabulary = parser_for(kb_sub.add_parser, "requirements", help=h["kb_requirements"])
+    vocabulary.add_argument("--lang", choices=["en", "ko"], help=h["lang"])
+    _data_options(vocabulary, h)
     _data_options(parser_for(kb_sub.add_parser, "lint", help=h["kb_lint"]), h)
     parser_for(kb_sub.add_parser, "path", help=h["kb_path"])
     return parser
@@ -466,6 +469,9 @@ def cmd_kb(args: argparse.Namespace) -> int:
         console.print(f"{errors} errors, {len(findings) - errors} warnings")
         return EXIT_INPUT if errors else EXIT_OK
     kb = get_knowledge(args.knowledge)
+    if args.kb_command == "requirements":
+        _print_vocabulary(console, kb, lang)
+        return EXIT_OK
     if args.kb_command == "list":
         table = Table(title=t("kb_title", lang, revision=kb.manifest.revision, as_of=kb.manifest.as_of))
         # Two short lines per cell rather than one long one, so an 80-column terminal breaks no word.
@@ -505,6 +511,40 @@ def cmd_kb(args: argparse.Namespace) -> int:
                       escape("\n".join(str(u) for u in c.evidence)))
     console.print(table)
     return EXIT_OK
+
+
+def _print_vocabulary(console: Any, kb: Any, lang: str) -> None:
+    """Every requirement id by group with its one-line definition, then the context keys and values."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from .strings import pick, t
+
+    console.print(f"[bold]{escape(t('kb_requirements_title', lang))}[/]")
+    for group in kb.catalogue.groups:
+        table = Table(box=None, show_header=False, padding=(0, 1), title=pick(group.title, lang), title_justify="left",
+                      title_style="bold underline", pad_edge=False)
+        table.add_column(no_wrap=True, style="cyan")
+        table.add_column(ratio=1, overflow="fold")
+        for req in kb.catalogue.requirements:
+            if req.group == group.id:
+                table.add_row(req.id, f"[bold]{escape(pick(req.title, lang))}[/]: {escape(pick(req.definition, lang))}")
+        console.print()
+        console.print(table)
+    console.print()
+    console.print(f"[bold]{escape(t('kb_context_title', lang))}[/]")
+    table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
+    table.add_column(no_wrap=True, style="cyan")
+    table.add_column(ratio=1, overflow="fold")
+    for key, spec in kb.catalogue.contexts.items():
+        if spec.integer:
+            values = t("kb_context_integer", lang)
+        else:
+            values = ", ".join(spec.values)
+            if spec.multi:
+                values = t("kb_context_multi", lang, values=values, name=key, first=spec.values[0])
+        table.add_row(key, f"[bold]{escape(pick(spec.title, lang))}[/]: {escape(values)}")
+    console.print(table)
 
 
 def main(argv: list[str] | None = None) -> int:
