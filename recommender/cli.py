@@ -496,7 +496,9 @@ def cmd_kb(args: argparse.Namespace) -> int:
         raise InputError([Problem("kb show", "tool", f"unknown tool {args.tool!r}",
                                   f"use one of: {', '.join(t.tool for t in kb.tools)}")]) from None
     p = tool.project
-    console.print(f"[bold]{escape(tool.name)}[/] — CNCF {p.cncf.maturity}, {p.status}, {escape(p.license)}")
+    header = t("kb_show_header", lang, maturity=t(f"cncf_{p.cncf.maturity}", lang),
+               status=t(f"status_{p.status}", lang), license=p.license)
+    console.print(f"[bold]{escape(tool.name)}[/] — {escape(header)}")
     console.print(escape(pick(tool.summary, lang)))
     for note in p.notes:
         console.print(f"  · {escape(pick(note, lang))}")

@@ -32,3 +32,11 @@ def test_kb_requirements_lists_every_id_by_group_and_every_context_value(
         assert pick(spec.title, lang) in line
         assert all(value in line for value in spec.values)
     assert ("under `context:`" in out) if lang == "en" else ("`context:` 아래에" in out)
+
+
+def test_kb_show_header_speaks_the_language(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["kb", "show", "argo", "--lang", "ko"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("Argo — CNCF 졸업(graduated), 상태: ") and "라이선스: Apache-2.0" in first
+    assert main(["kb", "show", "argo", "--lang", "en"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "Argo — CNCF graduated, active, Apache-2.0"
