@@ -270,5 +270,6 @@ def recommend(requirements: Requirements | dict[str, object], *,
             rec.no_fit.text = ranker.message("no_fit", options=relax_options(
                 ranker, rec.sensitivity.relaxations_for_fit, rec.sensitivity.leaders_after_relaxing))
     rec.confidence = confidence(rec, ranker, today)
+    rec.confidence._lang = lang  # so str() words the level in the language of the reasons
     return rec
 

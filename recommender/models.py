@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictInt, field_validator
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -112,20 +112,33 @@ class Explanation(_Model):
     text: str
     evidence: list[str] = Field(default_factory=list)
 
+    def __str__(self) -> str:
+        return f"{self.points:+.1f} {self.text}" if self.points else self.text
+
 
 class Risk(_Model):
+    """A risk of choosing the tool (a missing must covered only partly, an alpha feature, ...)."""
+
     rule: str
     severity: Literal["high", "medium", "low"]
     requirement: str | None = None
     text: str
     evidence: list[str] = Field(default_factory=list)
 
+    def __str__(self) -> str:
+        return self.text
+
 
 class Exclusion(_Model):
+    """A must the tool does not meet, which keeps it from being the pick."""
+
     rule: str
     requirement: str
     text: str
     evidence: list[str] = Field(default_factory=list)
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class Cover(_Model):
@@ -137,6 +150,9 @@ class Cover(_Model):
     text: str
     evidence: list[str] = Field(default_factory=list)
 
+    def __str__(self) -> str:
+        return self.text
+
 
 class WhyNot(_Model):
     """Where a tool lost points against the winner, one requirement at a time."""
@@ -147,8 +163,20 @@ class WhyNot(_Model):
     difference: float
     text: str
 
+    def __str__(self) -> str:
+        return self.text
+
 
 class ToolResult(_Model):
+    """One tool's place in the ranking and every reason for it.
+
+    `score` (0-100) orders the tools; `verdict` says whether the tool can be the pick
+    ("recommended", "viable") or not ("unsuited": nothing asked is met; "excluded": a must is not
+    met). `explanations` are the lines that gave or cost points, each with its rule and evidence;
+    `exclusions`, `risks` and `covers` (a partner meeting a must) say the rest; `why_not` lists
+    where the tool lost points against the pick. `str()` gives "1. Argo: 93.4 (recommended)".
+    """
+
     tool: str
     name: str
     rank: int
@@ -163,6 +191,9 @@ class ToolResult(_Model):
     why_not: list[WhyNot] = Field(default_factory=list)
     # Context bonuses the 100 cap took off, by rule: between two tools at 100, they still decide.
     beyond_cap: dict[str, float] = Field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.name}: {self.score:.1f} ({self.verdict})"
 
     @property
     def candidate(self) -> bool:
@@ -194,6 +225,9 @@ class StackPart(_Model):
     text: str = ""
     evidence: list[str] = Field(default_factory=list)
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.layer_title})"
+
 
 class NoFit(_Model):
     """No candidate: no tool (alone or in a documented stack) meets every must with a score above 0."""
@@ -202,6 +236,9 @@ class NoFit(_Model):
     failing: dict[str, list[str]]  # tool -> musts it cannot meet
     relaxations: list[list[str]]  # smallest sets of musts whose relaxation gives a fit
     conflicts: list[list[str]] = Field(default_factory=list)  # pairs of musts no one tool meets together
+
+    def __str__(self) -> str:
+        return self.text
 
     @property
     def nothing_scores(self) -> bool:
@@ -223,6 +260,9 @@ class Decisive(_Model):
     factors: list[Factor]
     text: str
 
+    def __str__(self) -> str:
+        return self.text
+
 
 class WhatIf(_Model):
     """One single change to the requirements and the top pick it gives."""
@@ -234,6 +274,9 @@ class WhatIf(_Model):
     tie_with: str | None = None  # set when new_top only leads by the tie-break
     text: str
 
+    def __str__(self) -> str:
+        return self.text
+
 
 class Sensitivity(_Model):
     robust: bool
@@ -243,8 +286,13 @@ class Sensitivity(_Model):
     leaders_after_relaxing: list[str] = Field(default_factory=list)  # the top pick after each relaxation
     text: str
 
+    def __str__(self) -> str:
+        return " ".join([self.text, *(c.text for c in self.changes)])
+
 
 class Confidence(_Model):
+    """How far to trust the pick: the level and the reasons for it (margin, claims, knowledge age)."""
+
     level: Literal["high", "medium", "low"]
     margin: float
     stated: int
@@ -252,9 +300,26 @@ class Confidence(_Model):
     knowledge_age_days: int
     stale: bool
     reasons: list[str]
+    # The language the reasons are written in, for str(); not part of the data.
+    _lang: str = PrivateAttr(default="en")
+
+    def __str__(self) -> str:
+        from .strings import t
+
+        head = t("md_confidence", self._lang, level=t("level_" + self.level, self._lang))
+        return " ".join([head, *self.reasons])
 
 
 class Recommendation(_Model):
+    """What recommend() returns: the ranked tools, the stack to deploy, and why.
+
+    `ranking` holds every tool, best first (`top` is the pick, or None when no tool fits; `no_fit`
+    then says why and what to relax). `stack` is what to deploy, part by part. `order_reason` and
+    `decisive` say what separates the first two, `sensitivity` which single change to the
+    requirements would change the pick, `confidence` how far to trust it. Texts are in `lang`.
+    `str()` gives the one-line answer, as the report's first line.
+    """
+
     ranking: list[ToolResult]
     stack: list[StackPart] = Field(default_factory=list)
     no_fit: NoFit | None = None
@@ -267,6 +332,12 @@ class Recommendation(_Model):
     sensitivity: Sensitivity | None = None
     confidence: Confidence | None = None
 
+    def __str__(self) -> str:
+        from .render.table import answer_line
+
+        return answer_line(self)
+
     @property
     def top(self) -> ToolResult | None:
+        """The pick: the first tool, when it can be one (every must met, a score above 0)."""
         return self.ranking[0] if self.ranking and self.ranking[0].candidate else None
