@@ -130,18 +130,19 @@ def _compact_lines(r: ToolResult, lang: str, limit: int) -> list[Text]:
         line.append(text, style="")
         return line
 
-    lines: list[Text] = []
-    lines += [one(f" ✗ {t('excluded_line', lang)}: ", "bold red", x.text) for x in r.exclusions]
-    lines += [one(f" ? {t('why_not_first', lang)}: ", "magenta", w.text) for w in r.why_not]
-    lines += [one(f" ! {t('risk_line', lang)} ({t('level_' + k.severity, lang)}): ", _SEVERITY_STYLE[k.severity],
-                  k.text) for k in r.risks_beyond_lines]
-    lines += [one(f" ↪ {t('covered_line', lang)}: ", "cyan", c.text) for c in r.covers]
+    excluded = [one(f" ✗ {t('excluded_line', lang)}: ", "bold red", x.text) for x in r.exclusions]
+    why_not = [one(f" ? {t('why_not_first', lang)}: ", "magenta", w.text) for w in r.why_not]
+    risks = [one(f" ! {t('risk_line', lang)} ({t('level_' + k.severity, lang)}): ", _SEVERITY_STYLE[k.severity],
+                 k.text) for k in r.risks_beyond_lines]
+    covers = [one(f" ↪ {t('covered_line', lang)}: ", "cyan", c.text) for c in r.covers]
     ordered = sorted(r.explanations, key=lambda e: -abs(e.points))
-    lines += [one(f" {_KIND_MARK[e.kind]} {f'{e.points:+.1f}' if e.points else '':>6}  ", "", e.text)
+    scored = [one(f" {_KIND_MARK[e.kind]} {f'{e.points:+.1f}' if e.points else '':>6}  ", "", e.text)
               for e in ordered]
-    if not r.why_not:  # the pick: what it scores on comes first
-        lines = lines[len(r.exclusions) + len(r.risks_beyond_lines) + len(r.covers):] + \
-            lines[:len(r.exclusions) + len(r.risks_beyond_lines) + len(r.covers)]
+    if r.candidate and not r.why_not:
+        # The pick: its two biggest reasons, then its risks (an expert names them before the rest).
+        lines = [*scored[:2], *risks, *covers, *scored[2:]]
+    else:
+        lines = [*excluded, *why_not, *risks, *covers, *scored]
     if len(lines) > limit:
         hidden = len(lines) - (limit - 1)
         lines = [*lines[:limit - 1], Text(t("more_lines", lang, count=hidden), style="dim")]
