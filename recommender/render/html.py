@@ -22,6 +22,7 @@ h1{font-size:1.6rem;margin:0 0 .75rem}
 h2{font-size:1.25rem;margin:2rem 0 .5rem;border-bottom:1px solid #d0d7de;padding-bottom:.25rem}
 h3{font-size:1.05rem;margin:1.25rem 0 .25rem}
 main{overflow-wrap:break-word}
+:lang(ko) main{word-break:keep-all}
 a{overflow-wrap:anywhere}
 .answer{font-size:1.1rem;font-weight:600;background:#eef6ee;border-left:4px solid #2da44e;padding:.75rem 1rem;
 margin:0 0 1rem}
