@@ -358,18 +358,11 @@ def _output_format(args: argparse.Namespace, many: bool) -> str:
     try:
         return format_for(output, args.format)
     except ValueError as exc:
-        lang = default_lang(args.lang)
-        ko = lang == "ko"
-        message = (f"확장자 {args.output.suffix}은(는) {exc} 형식인데 --format {args.format}이(가) 주어졌습니다" if ko
-                   else f"the extension {args.output.suffix} means {exc}, but --format {args.format} was given")
-        wanted = next((e for e, f in FORMAT_OF_EXTENSION.items() if f == args.format), None)
-        fix = (f"확장자를 {wanted}(으)로 바꾸거나 --format을 빼세요" if ko and wanted else
-               "--format을 빼세요" if ko else
-               f"name the file *{wanted} or drop --format" if wanted else "drop --format")
-        if ko:
-            from .korean import particles
-
-            message, fix = particles(message), particles(fix)
+        # An ADR is Markdown: .md with --format adr is no contradiction (format_for allows it).
+        wanted = ".md" if args.format == "adr" else next((e for e, f in FORMAT_OF_EXTENSION.items()
+                                                          if f == args.format), None)
+        message = f"the extension {args.output.suffix} means {exc}, but --format {args.format} was given"
+        fix = f"name the file *{wanted} or drop --format" if wanted else "drop --format"
         raise InputError([Problem(str(args.output), "-o", message, fix)]) from None
 
 
