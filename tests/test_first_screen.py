@@ -70,6 +70,16 @@ def test_answer_line_for_no_fit_and_for_the_only_fit() -> None:
     assert answer_line(only).endswith("(the only tool that meets every must).")
 
 
+def test_answer_line_at_the_cap_names_the_bonus_that_decides() -> None:
+    # EKS offers Argo CD as a managed option: a context bonus the 100 cap cuts, which still decides.
+    rec = recommend({"requirements": {"gitops_sync": "must"}, "context": {"platform": "aws-eks"}}, today=TODAY)
+    first, second = rec.ranking[0], rec.ranking[1]
+    assert first.score == second.score == 100 and first.standing[1] > second.standing[1]
+    margin = first.standing[1] - second.standing[1]
+    assert answer_line(rec).endswith(f"(tied with {second.name} at 100, ahead on {margin:.1f} bonus points beyond "
+                                     "the cap).")
+
+
 def test_answer_line_says_a_tie_is_a_tie() -> None:
     # Two tools meeting exactly the same single requirement natively score alike.
     rec = recommend({"requirements": {"gitops_sync": "must", "helm": "high"}}, today=TODAY)
