@@ -142,7 +142,9 @@ def test_evidence_urls_are_never_wrapped(monkeypatch: pytest.MonkeyPatch, capsys
         text = render(rec, "table", width=60, evidence=True, full=full)
         lines = text.splitlines()
         shown = rec.ranking if full else rec.ranking[:2]
-        urls = {u for r in shown for e in [*r.explanations, *r.exclusions, *r.covers] for u in e.evidence}
+        urls = {u for r in shown for found in [*(e.evidence for e in r.explanations),
+                                                *(x.evidence for x in r.exclusions), *(c.evidence for c in r.covers)]
+                for u in found}
         assert urls
         for url in urls:
             assert any(line.strip() == url for line in lines), url
