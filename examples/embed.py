@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from recommender import Requirements, recommend
+from recommender import Context, Requirements, recommend
 
 
 def main() -> None:
     requirements = Requirements(
         requirements={"gitops_sync": "must", "canary": "high", "web_ui": "medium"},
-        context={"traffic_router": "istio", "metrics_provider": "prometheus"},  # type: ignore[arg-type]
+        context=Context(traffic_router="istio", metrics_provider="prometheus"),
     )
     rec = recommend(requirements)
+    print(rec)  # the one-line answer
     for tool in rec.ranking:
-        print(f"{tool.rank}. {tool.name}: {tool.score:.1f} ({tool.verdict})")
+        print(tool)  # "1. Argo: 93.4 (recommended)"
     print("stack:", " + ".join(part.name for part in rec.stack))
     print(rec.order_reason)
 

@@ -1,21 +1,60 @@
-"""recommender: an expert system that recommends continuous-delivery tooling and explains why."""
+"""recommender: an expert system that recommends continuous-delivery tooling and explains why.
+
+`recommend()` ranks the tools for a team's `Requirements` and returns a `Recommendation`;
+`recommender.render.render(rec, format=...)` lays it out as a table, JSON, Markdown, an ADR, HTML or SVG.
+"""
 
 from .api import load_requirements, recommend
 from .errors import EngineError, InputError, Problem
 from .knowledge import KnowledgeBase, load_knowledge
-from .models import Recommendation, Requirements
+from .models import (
+    Confidence,
+    Context,
+    Cover,
+    Decisive,
+    Exclusion,
+    Explanation,
+    Factor,
+    Importance,
+    NoFit,
+    Recommendation,
+    Requirements,
+    Risk,
+    Sensitivity,
+    StackPart,
+    ToolResult,
+    Verdict,
+    WhatIf,
+    WhyNot,
+)
 from .rules import RuleBase, load_rules
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Confidence",
+    "Context",
+    "Cover",
+    "Decisive",
     "EngineError",
+    "Exclusion",
+    "Explanation",
+    "Factor",
+    "Importance",
     "InputError",
     "KnowledgeBase",
+    "NoFit",
     "Problem",
     "Recommendation",
     "Requirements",
+    "Risk",
     "RuleBase",
+    "Sensitivity",
+    "StackPart",
+    "ToolResult",
+    "Verdict",
+    "WhatIf",
+    "WhyNot",
     "__version__",
     "load_knowledge",
     "load_requirements",

@@ -107,6 +107,26 @@ def get_rules(rules: RuleBase | Path | str | None = None,
     return _cached_rules(*_content_key(rules, "rules"), get_knowledge(knowledge))
 
 
+# Gateway API implementations the traffic_router list does not name: the controllers drive them all
+# through the Gateway API, which is what the catalogue's help tells users to choose.
+GATEWAY_API_IMPLEMENTATIONS = frozenset({
+    "cilium", "envoy-gateway", "envoy", "kgateway", "nginx-gateway-fabric", "nginx-gateway", "gke-gateway",
+    "gke", "haproxy", "haproxy-ingress", "emissary", "easegress", "wso2-apk", "airlock", "azure-agc",
+})
+
+
+def _context_fix(key: str, value: str, allowed: list[str]) -> str:
+    if key == "platform" and value.strip().lower() == "gitlab":
+        # Older files listed GitLab as a platform; it hosts code and pipelines, not clusters.
+        return ("GitLab hosts code and pipelines, not clusters: set `platform` to where the clusters run and add "
+                "`gitlab-ci` to `already_using`")
+    if key == "traffic_router" and value.strip().lower() in GATEWAY_API_IMPLEMENTATIONS and "gateway-api" in allowed:
+        return f"{value} is a Gateway API implementation: write `traffic_router: gateway-api`"
+    close = difflib.get_close_matches(value.strip().lower(), allowed, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return f"{hint}allowed: {', '.join(allowed)}"
+
+
 def check_vocabulary(requirements: Requirements, catalogue: Catalogue, file: str = "<requirements>",
                      where: dict[tuple[str, ...], str] | None = None) -> list[Problem]:
     """Requirement ids and context values checked against the catalogue, with suggestions."""
@@ -116,7 +136,9 @@ def check_vocabulary(requirements: Requirements, catalogue: Catalogue, file: str
     for req_id in requirements.requirements:
         if req_id not in ids:
             close = difflib.get_close_matches(req_id, ids, n=1)
-            fix = f"did you mean {close[0]!r}?" if close else "see `recommender schema` for the ids"
+            fix = f"did you mean {close[0]!r}?" if close else "see `recommender kb requirements` for the ids"
+            if req_id in catalogue.contexts or req_id in Context.model_fields:
+                fix = f"{req_id} is a context key: move it under `context:`"
             problems.append(Problem(file, where.get(("requirements", req_id), f"requirements.{req_id}"),
                                     f"unknown requirement id {req_id!r}", fix))
     context = requirements.context
@@ -129,15 +151,8 @@ def check_vocabulary(requirements: Requirements, catalogue: Catalogue, file: str
             if not isinstance(value, str):
                 continue  # the type check reports it
             if value not in spec.values:
-                close = difflib.get_close_matches(str(value), spec.values, n=1)
-                hint = f"did you mean {close[0]!r}? " if close else ""
-                fix = f"{hint}allowed: {', '.join(spec.values)}"
-                if key == "platform" and value == "gitlab":
-                    # Older files listed GitLab as a platform; it hosts code and pipelines, not clusters.
-                    fix = ("GitLab hosts code and pipelines, not clusters: set `platform` to where the clusters "
-                           "run and add `gitlab-ci` to `already_using`")
                 problems.append(Problem(file, where.get(("context", key), f"context.{key}"),
-                                        f"unknown {key} {value!r}", fix))
+                                        f"unknown {key} {value!r}", _context_fix(key, value, spec.values)))
     return problems
 
 
@@ -196,8 +211,11 @@ def load_requirements(path: Path | str, *, knowledge: KnowledgeBase | Path | str
     try:
         requirements = validate(Requirements, doc)
     except InputError as exc:
-        problems += [p for p in exc.problems if "Extra inputs" not in p.message or not p.where.startswith("line")
-                     or "." in p.where.split(", ", 1)[-1]]
+        # A context key under requirements: is reported once, as misplaced, not also for its value.
+        misplaced = {f"requirements.{k}" for k in (raw_reqs if isinstance(raw_reqs, dict) else {})
+                     if k in Context.model_fields}
+        problems += [p for p in exc.problems if ("Extra inputs" not in p.message or not p.where.startswith("line")
+                     or "." in p.where.split(", ", 1)[-1]) and p.where.split(", ", 1)[-1] not in misplaced]
         raise InputError(_by_line(problems)) from None
     problems += check_something_stated(requirements, file)
     if problems:
@@ -260,5 +278,6 @@ def recommend(requirements: Requirements | dict[str, object], *,
     archived = archived_best(rec, ranker)
     if archived:
         rec.order_reason = f"{archived} {rec.order_reason}".strip()
+    rec.confidence._lang = lang  # so str() words the level in the language of the reasons
     return rec
 

@@ -36,6 +36,7 @@ class Job:
     width: int
     color: bool
     evidence: bool
+    full: bool = False  # the table and SVG: every panel, not just the pick's and the runner-up's
 
 
 @dataclass
@@ -80,7 +81,7 @@ def run_file(path: Path, job: Job, kb: KnowledgeBase, rules: RuleBase) -> FileRe
         result.envelope = envelope(rec, str(path))
     else:
         result.text = render(rec, job.format, source=str(path), width=job.width, color=job.color,
-                             knowledge=kb, evidence=job.evidence)
+                             knowledge=kb, evidence=job.evidence, full=job.full)
     return result
 
 

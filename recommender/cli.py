@@ -10,6 +10,7 @@ import argparse
 import functools
 import os
 import re
+import shutil
 import sys
 import tempfile
 import unicodedata
@@ -122,11 +123,12 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
 
     rec = parser_for(sub.add_parser, "recommend", help=h["recommend"], description=h["recommend_description"])
     rec.add_argument("files", nargs="+", type=Path, help=h["files"])
-    rec.add_argument("--format", choices=FORMATS, default="table", help=h["format"])
+    rec.add_argument("--format", choices=FORMATS, default=None, help=h["format"])
     rec.add_argument("-o", "--output", type=Path, help=h["output"])
     rec.add_argument("--force", action="store_true", help=h["force"])
     rec.add_argument("--fail-on-no-fit", action="store_true", help=h["fail_on_no_fit"])
     rec.add_argument("--evidence", action="store_true", help=h["evidence"])
+    rec.add_argument("--full", action="store_true", help=h["full"])
     rec.add_argument("--no-what-if", action="store_true", help=h["no_what_if"])
     rec.add_argument("--lang", choices=["en", "ko"], help=h["lang_report"])
     rec.add_argument("--width", type=int, default=None, help=h["width"])
@@ -169,6 +171,9 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     show.add_argument("tool", type=str.lower, help=h["tool"])
     show.add_argument("--lang", choices=["en", "ko"], help=h["lang"])
     _data_options(show, h)
+    vocabulary = parser_for(kb_sub.add_parser, "requirements", help=h["kb_requirements"])
+    vocabulary.add_argument("--lang", choices=["en", "ko"], help=h["lang"])
+    _data_options(vocabulary, h)
     _data_options(parser_for(kb_sub.add_parser, "lint", help=h["kb_lint"]), h)
     parser_for(kb_sub.add_parser, "path", help=h["kb_path"])
     return parser
@@ -254,6 +259,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     lang = default_lang(args.lang)
     inputs = expand_inputs(args.files)
     many = len(inputs) > 1
+    args.format = _output_format(args, many)
     out_dir: Path | None = None
     # Several inputs as JSON into one .json file: one document with every result and a summary.
     one_json_file = many and args.format == "json" and args.output is not None and (
@@ -272,7 +278,8 @@ def cmd_recommend(args: argparse.Namespace) -> int:
                               for t in existing])
         out_dir.mkdir(parents=True, exist_ok=True)
     to_terminal = args.output is None and sys.stdout.isatty()
-    width = args.width or (None if to_terminal else 100)
+    # The terminal's own width; files and pipes get --width or 100.
+    width = args.width or (shutil.get_terminal_size((100, 24)).columns if to_terminal else 100)
     written: list[str] = []
     failed: list[str] = []
     summary: list[tuple[str, str, str]] = []  # file, top or "no fit" or "error", score (display)
@@ -285,7 +292,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     gather_json = args.format == "json" and many and out_dir is None  # stdout or one .json file
     job = Job(knowledge=args.knowledge, rules=args.rules, lang=lang, what_if=not args.no_what_if,
               format=args.format, envelope=gather_json, width=width or 100, color=to_terminal,
-              evidence=args.evidence)
+              evidence=args.evidence, full=args.full)
     jobs = args.jobs or default_jobs(len(inputs))
     try:
         for result in run_batch(inputs, job, jobs):
@@ -348,6 +355,25 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     if failed:
         return EXIT_INPUT
     return EXIT_NO_FIT if (no_fit and args.fail_on_no_fit) else EXIT_OK
+
+
+def _output_format(args: argparse.Namespace, many: bool) -> str:
+    """--format, else the one -o's extension names (a single output file only), else table."""
+    from .errors import InputError, Problem
+    from .render import FORMAT_OF_EXTENSION, format_for
+
+    # Several inputs write a directory, except into one .json file (one document with every result).
+    output = (str(args.output) if args.output is not None and (not many or args.output.suffix.lower() == ".json")
+              else None)
+    try:
+        return format_for(output, args.format)
+    except ValueError as exc:
+        # An ADR is Markdown: .md with --format adr is no contradiction (format_for allows it).
+        wanted = ".md" if args.format == "adr" else next((e for e, f in FORMAT_OF_EXTENSION.items()
+                                                          if f == args.format), None)
+        message = f"the extension {args.output.suffix} means {exc}, but --format {args.format} was given"
+        fix = f"name the file *{wanted} or drop --format" if wanted else "drop --format"
+        raise InputError([Problem(str(args.output), "-o", message, fix)]) from None
 
 
 def _progress(total: int) -> Callable[[], None]:
@@ -446,6 +472,9 @@ def cmd_kb(args: argparse.Namespace) -> int:
         console.print(f"{errors} errors, {len(findings) - errors} warnings")
         return EXIT_INPUT if errors else EXIT_OK
     kb = get_knowledge(args.knowledge)
+    if args.kb_command == "requirements":
+        _print_vocabulary(console, kb, lang)
+        return EXIT_OK
     if args.kb_command == "list":
         table = Table(title=t("kb_title", lang, revision=kb.manifest.revision, as_of=kb.manifest.as_of))
         # Two short lines per cell rather than one long one, so an 80-column terminal breaks no word.
@@ -470,7 +499,9 @@ def cmd_kb(args: argparse.Namespace) -> int:
         raise InputError([Problem("kb show", "tool", f"unknown tool {args.tool!r}",
                                   f"use one of: {', '.join(t.tool for t in kb.tools)}")]) from None
     p = tool.project
-    console.print(f"[bold]{escape(tool.name)}[/] — CNCF {p.cncf.maturity}, {p.status}, {escape(p.license)}")
+    header = t("kb_show_header", lang, maturity=t(f"cncf_{p.cncf.maturity}", lang),
+               status=t(f"status_{p.status}", lang), license=p.license)
+    console.print(f"[bold]{escape(tool.name)}[/] — {escape(header)}")
     console.print(escape(pick(tool.summary, lang)))
     for note in p.notes:
         console.print(f"  · {escape(pick(note, lang))}")
@@ -485,6 +516,40 @@ def cmd_kb(args: argparse.Namespace) -> int:
                       escape("\n".join(str(u) for u in c.evidence)))
     console.print(table)
     return EXIT_OK
+
+
+def _print_vocabulary(console: Any, kb: Any, lang: str) -> None:
+    """Every requirement id by group with its one-line definition, then the context keys and values."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from .strings import pick, t
+
+    console.print(f"[bold]{escape(t('kb_requirements_title', lang))}[/]")
+    for group in kb.catalogue.groups:
+        table = Table(box=None, show_header=False, padding=(0, 1), title=pick(group.title, lang), title_justify="left",
+                      title_style="bold underline", pad_edge=False)
+        table.add_column(no_wrap=True, style="cyan")
+        table.add_column(ratio=1, overflow="fold")
+        for req in kb.catalogue.requirements:
+            if req.group == group.id:
+                table.add_row(req.id, f"[bold]{escape(pick(req.title, lang))}[/]: {escape(pick(req.definition, lang))}")
+        console.print()
+        console.print(table)
+    console.print()
+    console.print(f"[bold]{escape(t('kb_context_title', lang))}[/]")
+    table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
+    table.add_column(no_wrap=True, style="cyan")
+    table.add_column(ratio=1, overflow="fold")
+    for key, spec in kb.catalogue.contexts.items():
+        if spec.integer:
+            values = t("kb_context_integer", lang)
+        else:
+            values = ", ".join(spec.values)
+            if spec.multi:
+                values = t("kb_context_multi", lang, values=values, name=key, first=spec.values[0])
+        table.add_row(key, f"[bold]{escape(pick(spec.title, lang))}[/]: {escape(values)}")
+    console.print(table)
 
 
 def main(argv: list[str] | None = None) -> int:

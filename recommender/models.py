@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictInt, field_validator
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -38,6 +38,33 @@ class Context(_Model):
     clusters: StrictInt | None = Field(default=None, ge=1, le=100_000)
 
 
+# The importance as people write it, and as the wizard labels it: "Must", "Nice to have",
+# "must — exclude tools without it", "필수(must)", "있으면 좋음".
+_IMPORTANCE_WORDS: dict[str, Importance] = {
+    "nice to have": "nice", "nice-to-have": "nice", "must have": "must", "must-have": "must",
+    "필수": "must", "높음": "high", "중간": "medium", "보통": "medium", "있으면 좋음": "nice", "회피": "avoid",
+}
+
+
+def importance_of(value: object) -> object:
+    """The importance a value means, or the value unchanged when it names none (validation reports it)."""
+    if not isinstance(value, str):
+        return value
+    word = value.strip().lower()
+    if word in IMPORTANCE_ORDER:
+        return word
+    if word in _IMPORTANCE_WORDS:
+        return _IMPORTANCE_WORDS[word]
+    head = re.split(r"\s+[—–-]\s+", word, maxsplit=1)[0].strip()  # "must — exclude tools without it"
+    bracketed = re.fullmatch(r"[^()]*\((\w+)\)", word)  # "필수(must)"
+    for candidate in (head, bracketed.group(1) if bracketed else ""):
+        if candidate in IMPORTANCE_ORDER:
+            return candidate
+        if candidate in _IMPORTANCE_WORDS:
+            return _IMPORTANCE_WORDS[candidate]
+    return value
+
+
 class Requirements(_Model):
     """A team's requirements: requirement id -> importance, plus context and notes."""
 
@@ -54,6 +81,13 @@ class Requirements(_Model):
         # `true` and `1.0` equal 1 in Python, but they are not the version this format names.
         if type(value) is not int:
             raise ValueError("version must be the integer 1")
+        return value
+
+    @field_validator("requirements", mode="before")
+    @classmethod
+    def _importance_as_written(cls, value: object) -> object:
+        if isinstance(value, dict):
+            return {k: importance_of(v) for k, v in value.items()}
         return value
 
     @field_validator("notes")
@@ -80,20 +114,33 @@ class Explanation(_Model):
     text: str
     evidence: list[str] = Field(default_factory=list)
 
+    def __str__(self) -> str:
+        return f"{self.points:+.1f} {self.text}" if self.points else self.text
+
 
 class Risk(_Model):
+    """A risk of choosing the tool (a missing must covered only partly, an alpha feature, ...)."""
+
     rule: str
     severity: Literal["high", "medium", "low"]
     requirement: str | None = None
     text: str
     evidence: list[str] = Field(default_factory=list)
 
+    def __str__(self) -> str:
+        return self.text
+
 
 class Exclusion(_Model):
+    """A must the tool does not meet, which keeps it from being the pick."""
+
     rule: str
     requirement: str
     text: str
     evidence: list[str] = Field(default_factory=list)
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class Cover(_Model):
@@ -105,6 +152,9 @@ class Cover(_Model):
     text: str
     evidence: list[str] = Field(default_factory=list)
 
+    def __str__(self) -> str:
+        return self.text
+
 
 class WhyNot(_Model):
     """Where a tool lost points against the winner, one requirement at a time."""
@@ -115,13 +165,21 @@ class WhyNot(_Model):
     difference: float
     text: str
 
+    def __str__(self) -> str:
+        return self.text
+
 
 class ToolResult(_Model):
-    """One tool's place in the ranking: its score, verdict and every reason behind them.
+    """One tool's place in the ranking and every reason for it.
 
-    `explanations` are the HOW lines (each from a rule that fired), `risks` what an expert would
-    raise, `exclusions` the musts it fails, `covers` the musts a documented partner meets for it,
-    `partial_musts` the musts it meets only in part, `why_not` where it lost against the pick.
+    `score` (0-100) orders the tools; `verdict` says whether the tool can be the pick
+    ("recommended", "partial" when a must is met only in part, "viable") or not ("unsuited": it
+    scores 0 although no must excludes it, `unsuited_because` says why; "excluded": a must is not
+    met). `explanations` are the lines that gave or cost points, each with its rule and evidence;
+    `exclusions`, `risks`, `covers` (a partner meeting a must) and `partial_musts` say the rest;
+    `in_stack` marks a partner deployed with the pick, `keeps` the layers the team already runs it
+    for; `why_not` lists where the tool lost points against the pick.
+    `str()` gives "1. Argo: 93.4 (recommended)".
     """
 
     tool: str
@@ -146,6 +204,9 @@ class ToolResult(_Model):
     # The layers the team already runs this tool for (rule context.incumbent_keeps): an expert keeps
     # it there unless a must forces a change, so it orders before tools it outscores only on wants.
     keeps: list[str] = Field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.name}: {self.score:.1f} ({self.verdict})"
 
     @property
     def candidate(self) -> bool:
@@ -177,6 +238,9 @@ class StackPart(_Model):
     text: str = ""
     evidence: list[str] = Field(default_factory=list)
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.layer_title})"
+
 
 class NoFit(_Model):
     """No candidate: no tool (alone or in a documented stack) meets every must with a score above 0."""
@@ -185,6 +249,9 @@ class NoFit(_Model):
     failing: dict[str, list[str]]  # tool -> musts it cannot meet
     relaxations: list[list[str]]  # smallest sets of musts whose relaxation gives a fit
     conflicts: list[list[str]] = Field(default_factory=list)  # pairs of musts no one tool meets together
+
+    def __str__(self) -> str:
+        return self.text
 
     @property
     def nothing_scores(self) -> bool:
@@ -206,6 +273,9 @@ class Decisive(_Model):
     factors: list[Factor]
     text: str
 
+    def __str__(self) -> str:
+        return self.text
+
 
 class WhatIf(_Model):
     """One single change to the requirements and the top pick it gives."""
@@ -217,6 +287,9 @@ class WhatIf(_Model):
     tie_with: str | None = None  # set when new_top only leads by the tie-break
     text: str
 
+    def __str__(self) -> str:
+        return self.text
+
 
 class Sensitivity(_Model):
     robust: bool
@@ -226,8 +299,13 @@ class Sensitivity(_Model):
     leaders_after_relaxing: list[str] = Field(default_factory=list)  # the top pick after each relaxation
     text: str
 
+    def __str__(self) -> str:
+        return " ".join([self.text, *(c.text for c in self.changes)])
+
 
 class Confidence(_Model):
+    """How far to trust the pick: the level and the reasons for it (margin, claims, knowledge age)."""
+
     level: Literal["high", "medium", "low"]
     margin: float
     stated: int
@@ -235,13 +313,24 @@ class Confidence(_Model):
     knowledge_age_days: int
     stale: bool
     reasons: list[str]
+    # The language the reasons are written in, for str(); not part of the data.
+    _lang: str = PrivateAttr(default="en")
+
+    def __str__(self) -> str:
+        from .strings import t
+
+        head = t("md_confidence", self._lang, level=t("level_" + self.level, self._lang))
+        return " ".join([head, *self.reasons])
 
 
 class Recommendation(_Model):
-    """The answer: tools ranked best first, the stack to deploy for the pick, and the reasons.
+    """What recommend() returns: the ranked tools, the stack to deploy, and why.
 
-    `top` is the pick (None when no tool fits: see `no_fit`); `decisive` says what separates the
-    first two, `sensitivity` what single change would change the pick, `confidence` how sure.
+    `ranking` holds every tool, best first (`top` is the pick, or None when no tool fits; `no_fit`
+    then says why and what to relax). `stack` is what to deploy, part by part. `order_reason` and
+    `decisive` say what separates the first two, `sensitivity` which single change to the
+    requirements would change the pick, `confidence` how far to trust it. Texts are in `lang`.
+    `str()` gives the one-line answer, as the report's first line.
     """
 
     ranking: list[ToolResult]
@@ -256,6 +345,12 @@ class Recommendation(_Model):
     sensitivity: Sensitivity | None = None
     confidence: Confidence | None = None
 
+    def __str__(self) -> str:
+        from .render.table import answer_line
+
+        return answer_line(self)
+
     @property
     def top(self) -> ToolResult | None:
+        """The pick: the first tool, when it can be one (every must met, a score above 0)."""
         return self.ranking[0] if self.ranking and self.ranking[0].candidate else None

@@ -19,11 +19,28 @@ _WHERE = re.compile(r"line (\d+)(?:, column (\d+))?")
 
 
 @lru_cache(maxsize=1)
-def _entries() -> list[tuple[re.Pattern[str], dict[str, str]]]:
+def _all() -> list[dict[str, str]]:
     loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with _FILE.open(encoding="utf-8") as handle:
         raw: list[dict[str, str]] = yaml.load(handle, Loader=loader)
-    return [(re.compile(e["match"]), e) for e in raw]
+    return raw
+
+
+@lru_cache(maxsize=1)
+def _entries() -> list[tuple[re.Pattern[str], dict[str, str]]]:
+    """Entries matched on a problem's message."""
+    return [(re.compile(e["match"]), e) for e in _all() if "match" in e]
+
+
+@lru_cache(maxsize=1)
+def _fixes() -> list[tuple[re.Pattern[str], dict[str, str]]]:
+    """Entries matched on a problem's fix: specific fixes (a did-you-mean, a list to choose from)."""
+    return [(re.compile(e["match_fix"]), e) for e in _all() if "match_fix" in e]
+
+
+def _values(found: re.Match[str]) -> dict[str, str]:
+    # Pydantic lists choices as "'a', 'b' or 'c'": the English "or" has no place in a Korean sentence.
+    return {k: (v or "").replace("' or '", "', '") for k, v in found.groupdict().items()}
 
 
 def _where(where: str) -> str:
@@ -41,12 +58,13 @@ def translate(problem: Problem, lang: str) -> tuple[str, str, str, str]:
     for pattern, entry in _entries():
         found = pattern.match(problem.message)
         if found:
-            message = particles(entry["ko"].format(**found.groupdict()))  # agree with the values
-            # A specific fix (a "did you mean") is more useful than the generic one: keep it.
-            specific = ("did you mean", "use one of", "the fields here are")
-            fix = problem.fix if any(s in problem.fix for s in specific) else entry["fix"]
-            fix = fix.replace("did you mean", "혹시").replace("use one of:", "다음 중 하나:")
-            fix = fix.replace("remove it; the fields here are:", "지우세요. 여기에 쓸 수 있는 필드:")
-            fix = fix.replace("allowed:", "허용 값:")
+            message = particles(entry["ko"].format(**_values(found)))  # agree with the values
+            fix = entry["fix"]
+            break
+    # A specific fix (a "did you mean", the values to choose from) is more useful than the generic one.
+    for pattern, entry in _fixes():
+        found = pattern.match(problem.fix)
+        if found:
+            fix = particles(entry["ko"].format(**_values(found)))
             break
     return message, fix, _where(problem.where), "해결"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
@@ -43,7 +44,13 @@ def _fix_for(error: Any, loc: tuple[Any, ...], model: type[BaseModel] | None = N
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
     if kind == "literal_error":
-        return f"use one of: {ctx.get('expected', '')}"
+        options = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        close = difflib.get_close_matches(str(error.get("input", "")).strip().lower(), options, n=1, cutoff=0.5)
+        if close:
+            return f"did you mean {close[0]!r}? use one of: {', '.join(options)}"
+        return f"use one of: {', '.join(options) or ctx.get('expected', '')}"
+    if kind == "list_type" and loc and isinstance(loc[-1], str) and isinstance(error.get("input"), (str, int)):
+        return f"write a list: `{loc[-1]}: [{error['input']}]`"
     if kind == "extra_forbidden":
         parent = _model_at(model, loc[:-1]) if model is not None else None
         if parent is not None and loc and isinstance(loc[-1], str):

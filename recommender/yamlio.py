@@ -96,6 +96,11 @@ def parse_yaml(text: str, file: str, *, strict: bool = True) -> YamlDoc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = (exc.problem or str(exc)).strip()
+        tab = _tab_near(text, mark.line) if mark else None
+        if tab is not None:  # PyYAML only says "cannot start any token": a tab is the usual cause
+            raise InputError([Problem(file, f"line {tab[0]}, column {tab[1]}",
+                                      "a tab character; YAML indents with spaces",
+                                      "replace the tab with spaces")]) from None
         raise InputError([Problem(file, where, f"YAML syntax error: {problem}",
                                   "fix the YAML at that place (indentation, quotes, colons)")]) from None
     except yaml.reader.ReaderError as exc:
@@ -117,6 +122,19 @@ def parse_yaml(text: str, file: str, *, strict: bool = True) -> YamlDoc:
     if problems and (strict or budget[0] < 0):
         raise InputError(problems)
     return YamlDoc(data, lines, file, problems)
+
+
+def _tab_near(text: str, line: int) -> tuple[int, int] | None:
+    """(line, column), 1-based, of a tab in the leading whitespace of the line PyYAML stopped at,
+    or of the line before (it may stop just after the tab's line)."""
+    lines = text.split("\n")
+    for index in (line, line - 1):
+        if 0 <= index < len(lines):
+            stripped = lines[index].lstrip(" \t")
+            lead = lines[index][:len(lines[index]) - len(stripped)]
+            if "\t" in lead or (stripped.startswith(("-", "?")) and "\t" in stripped[:2]):
+                return index + 1, lines[index].index("\t") + 1
+    return None
 
 
 def load_yaml(path: Path, *, strict: bool = True) -> YamlDoc:

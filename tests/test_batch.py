@@ -244,12 +244,13 @@ def test_lang_ko_translates_rule_texts(capsys: pytest.CaptureFixture[str]) -> No
     assert any("충족" in e["text"] for e in data["ranking"][0]["explanations"])
 
 
-def test_korean_table_snapshot_stays_aligned() -> None:
+@pytest.mark.parametrize("full", [False, True])
+def test_korean_table_snapshot_stays_aligned(full: bool) -> None:
     from rich.cells import cell_len
 
     rec = recommend(load_requirements(EXAMPLES / "ecommerce-in-place.yaml"), today=TODAY, lang="ko")
-    text = render(rec, "table", width=100)
-    snapshot = SNAPSHOTS / "ecommerce-in-place.ko.table"
+    text = render(rec, "table", width=100, full=full)
+    snapshot = SNAPSHOTS / f"ecommerce-in-place.ko{'.full' if full else ''}.table"
     if os.environ.get("UPDATE_SNAPSHOTS") or not snapshot.exists():
         snapshot.write_text(text, encoding="utf-8")
     assert text == snapshot.read_text(encoding="utf-8")
@@ -257,6 +258,8 @@ def test_korean_table_snapshot_stays_aligned() -> None:
     blocks: list[list[str]] = [[]]
     for line in text.splitlines():
         if line[:1] and line[0] in "┏┃┡│└╭╰┗":
+            if line[0] in "┏╭" and blocks[-1]:  # a box right below another one
+                blocks.append([])
             blocks[-1].append(line)
         elif blocks[-1]:
             blocks.append([])

@@ -241,7 +241,7 @@ def test_problems_are_reported_in_korean_in_file_order(tmp_path: Path) -> None:
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "문제 3건" in done.stderr  # unknown id, bad importance, duplicate key
     assert done.stderr.index("2행") < done.stderr.index("4행")
-    assert "알 수 없는 요구사항 id 'canery'" in done.stderr and "혹시 'canary'?" in done.stderr
+    assert "알 수 없는 요구사항 id 'canery'" in done.stderr and "혹시 'canary'인가요?" in done.stderr
     assert "중복된 키 'canary'" in done.stderr
     english = subprocess.run([sys.executable, "-m", "recommender", "recommend", str(path)], capture_output=True,
                              text=True, timeout=120, env={**os.environ, "LANG": "C.UTF-8", "LC_ALL": ""})
@@ -253,7 +253,7 @@ def test_a_context_field_typo_is_answered_in_korean_too(tmp_path: Path) -> None:
     path.write_text("context:\n  platforms: openshift\n  mesh: istio\nrequirements: {canary: must}\n")
     done = cli("recommend", str(path), "--lang", "ko")
     assert done.returncode == 2
-    assert "혹시 'platform'?" in done.stderr
+    assert "혹시 'platform'인가요?" in done.stderr
     assert "지우세요. 여기에 쓸 수 있는 필드: traffic_router" in done.stderr
 
 
@@ -326,7 +326,7 @@ def test_help_speaks_korean_when_asked(how: list[str], capsys: pytest.CaptureFix
     assert done.value.code == 0
     out = capsys.readouterr().out
     assert out.startswith("사용법: recommender recommend")
-    assert "옵션:" in out and "출력 형식 (기본값: table)" in out and "이 도움말을 보여 주고 끝냅니다" in out
+    assert "옵션:" in out and "출력 형식 (기본값: -o" in out and "이 도움말을 보여 주고 끝냅니다" in out
     assert "options:" not in out and "show this help" not in out
     # Hangul is two columns wide: argparse's own wrapping would run these lines past 80 columns.
     assert max(sum(2 if "\uac00" <= c <= "\ud7a3" else 1 for c in line) for line in out.splitlines()) <= 80
