@@ -11,9 +11,11 @@ STYLE = {"recommended": "bold green", "partial": "bold yellow", "viable": "yello
 
 
 def verdict_text(result: ToolResult, lang: str) -> str:
+    # A partner deployed with the pick is part of the answer, whatever it scores alone: that is what
+    # the reader needs from the row (its musts-met column still shows what it fails alone).
+    if result.in_stack:
+        return t("in_stack", lang)
     text = t(f"verdict_{result.verdict}", lang)
     if result.verdict == "unsuited" and result.unsuited_because:
         text += f" ({t('unsuited_' + result.unsuited_because, lang)})"
-    if result.in_stack:
-        text += f" · {t('in_stack', lang)}"
     return text
