@@ -118,7 +118,9 @@ def parse_yaml(text: str, file: str, *, strict: bool = True) -> YamlDoc:
     problems: list[Problem] = []
     lines: Locations = {}
     budget = [MAX_NODES]
-    data = _build(node, (), lines, problems, file, budget, 0, loader)
+    sizes: dict[int, int] = {}
+    _size(node, sizes, 0)
+    data = _build(node, (), lines, problems, file, budget, 0, loader, sizes)
     if problems and (strict or budget[0] < 0):
         raise InputError(problems)
     return YamlDoc(data, lines, file, problems)
@@ -141,11 +143,37 @@ def load_yaml(path: Path, *, strict: bool = True) -> YamlDoc:
     return parse_yaml(read_text(path), str(path), strict=strict)
 
 
+def _size(node: yaml.Node, sizes: dict[int, int], depth: int) -> int:
+    """How many nodes `node` expands to, aliases counted each time they are used. An alias is the
+    same node object again, so each is counted once and its size reused: linear in the document,
+    however far its aliases would expand (a billion laughs)."""
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    total = 1
+    if depth <= MAX_DEPTH:  # deeper is reported by _build; stop counting there
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                total += _size(key_node, sizes, depth + 1) + _size(value_node, sizes, depth + 1)
+                if total > MAX_NODES:
+                    break
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                total += _size(item, sizes, depth + 1)
+                if total > MAX_NODES:
+                    break
+    sizes[id(node)] = total
+    return total
+
+
 def _build(node: yaml.Node, path: tuple[str | int, ...], lines: Locations,
            problems: list[Problem], file: str, budget: list[int], depth: int,
-           loader: Any) -> Any:
+           loader: Any, sizes: dict[int, int] | None = None) -> Any:
     budget[0] -= 1
     line = node.start_mark.line + 1
+    if sizes is not None and sizes.get(id(node), 0) > budget[0] + 1 and budget[0] >= 0:
+        # This part alone expands past what is left: say so here rather than walk it to the end.
+        budget[0] = -1
     if budget[0] < 0:
         if budget[0] == -1:
             problems.append(Problem(file, f"line {line}", f"more than {MAX_NODES:,} YAML nodes (an alias bomb?)",
@@ -169,7 +197,7 @@ def _build(node: yaml.Node, path: tuple[str | int, ...], lines: Locations,
                 problems.append(Problem(file, f"line {key_node.start_mark.line + 1}",
                                         "merge keys (<<) are not supported", "write the keys out"))
                 continue
-            key = _build(key_node, path, lines, problems, file, budget, depth + 1, loader)
+            key = _build(key_node, path, lines, problems, file, budget, depth + 1, loader, sizes)
             if key is _SPENT:
                 break
             if isinstance(key, (dict, list)):
@@ -184,7 +212,7 @@ def _build(node: yaml.Node, path: tuple[str | int, ...], lines: Locations,
                                         "keep one of the two; YAML would silently use the last"))
                 continue
             lines[(*path, key)] = key_line
-            out[key] = _build(value_node, (*path, key), lines, problems, file, budget, depth + 1, loader)
+            out[key] = _build(value_node, (*path, key), lines, problems, file, budget, depth + 1, loader, sizes)
         return out
     if isinstance(node, yaml.SequenceNode):
         items = []
@@ -192,7 +220,7 @@ def _build(node: yaml.Node, path: tuple[str | int, ...], lines: Locations,
             if budget[0] < 0:
                 break
             lines[(*path, index)] = item.start_mark.line + 1
-            items.append(_build(item, (*path, index), lines, problems, file, budget, depth + 1, loader))
+            items.append(_build(item, (*path, index), lines, problems, file, budget, depth + 1, loader, sizes))
         return items
     try:
         return loader.construct_object(node, deep=True)
