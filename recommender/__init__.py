@@ -5,8 +5,7 @@ from .errors import EngineError, InputError, Problem
 from .knowledge import KnowledgeBase, load_knowledge
 from .models import Recommendation, Requirements
 from .rules import RuleBase, load_rules
-
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = [
     "EngineError",
