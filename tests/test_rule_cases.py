@@ -24,7 +24,7 @@ from recommender.engine import Firing, evaluate
 from recommender.facts import build_facts
 from recommender.resources import bundled_dir
 from recommender.rules import field_getter
-from recommender.trace import trace
+from recommender.trace import fired_for, trace
 
 CASES = Path(__file__).parent / "rules"
 MIN_COVERAGE = 0.8  # share of the rules, by id, that some case shows firing
@@ -118,7 +118,7 @@ class _Run:
     def fired(self, tool: str) -> set[str]:
         """The rules that fired for a tool, as `recommender explain FILE TOOL` lists them."""
         if tool not in self._fired:
-            self._fired[tool] = {f.rule for f in trace(self.requirements, self.kb, self.rules, tool).fired}
+            self._fired[tool] = fired_for(self.rules, self.firings(), tool)
         return self._fired[tool]
 
     def firings(self) -> list[Firing]:
@@ -200,6 +200,16 @@ def test_rule_cases_cover_most_rules(capsys: pytest.CaptureFixture[str]) -> None
     # Every rule with a case has one that shows it firing: a case that only says "does not fire"
     # would pass for a deleted rule's replacement that never fires either.
     assert {c.case.rule for c in ALL} <= shown
+
+
+def test_the_cases_see_the_rules_explain_lists() -> None:
+    """The cases read firings per tool from one evaluation; `explain` traces one tool at a time."""
+    for located in ALL[:: max(1, len(ALL) // 12)]:
+        kb, rules = get_knowledge(), get_rules()
+        requirements = Requirements.model_validate(located.case.input)
+        run = _run(requirements, kb, rules)
+        for tool in (t.tool for t in kb.tools):
+            assert run.fired(tool) == {f.rule for f in trace(requirements, kb, rules, tool).fired}, located.id
 
 
 def _case(rule: str) -> Located:
