@@ -9,6 +9,7 @@ later).
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from collections.abc import Callable
 from functools import cached_property
@@ -393,9 +394,12 @@ def resolve_names(rule: Rule, parameters: Parameters) -> tuple[Rule, list[tuple[
         name = value[len(prefix) + 2:]
         if name in table:
             return True, table[name]
-        known = ", ".join(sorted(table)) or "none defined yet"
+        section = "sets" if prefix == "set" else prefix
+        close = difflib.get_close_matches(name, list(table), n=1)
+        known = f"did you mean {close[0]!r}?" if close else \
+            "use one of: " + (", ".join(sorted(table)) or f"(none: `{section}:` is empty)")
         problems.append((path, f"{value!r} names no {prefix} in parameters.yaml",
-                         f"define `{prefix}: {{{name}: ...}}` in parameters.yaml or use one of: {known}"))
+                         f"{known} Or define it under `{section}:` in parameters.yaml"))
         return True, value
 
     def values(operand: Any, path: tuple[Any, ...]) -> Any:
@@ -538,6 +542,8 @@ def check_rule(rule: Rule, catalogue: Catalogue | None,
         if isinstance(value, dict):
             for op, operand in value.items():
                 if op in ("in", "not_in"):
+                    if isinstance(operand, str) and operand.startswith("$set."):
+                        continue  # a set parameters.yaml does not define: reported when resolving
                     if not isinstance(operand, list):
                         problems.append((f"operator {op!r} takes a list, got {operand!r}",
                                          f"write `{op}: [a, b]`"))
