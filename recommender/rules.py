@@ -415,8 +415,19 @@ def resolve_names(rule: Rule, parameters: Parameters) -> tuple[Rule, list[tuple[
             out += value if found and isinstance(value, list) else [value]
         return out
 
+    def misplaced(value: Any, path: tuple[Any, ...]) -> None:
+        """A name where it means nothing: it would reach the engine as an unbound alias."""
+        for n, item in enumerate(value) if isinstance(value, list) else [(None, value)]:
+            if isinstance(item, str) and item.startswith(("$set.", "$points.")):
+                problems.append(((*path, n) if n is not None else path, f"{item!r} cannot stand here",
+                                 "a $set.NAME goes in an `in:` or `not_in:` list; a $points.NAME in `points`"))
+
     when: list[dict[str, dict[str, Any]]] = []
     for index, (alias, pattern) in enumerate(rule.patterns()):
+        for field, value in pattern.items():
+            for op, operand in value.items() if isinstance(value, dict) else [(None, value)]:
+                if op not in ("in", "not_in"):
+                    misplaced(operand, ("when", index, alias, field, *([op] if op else [])))
         resolved = {field: {op: values(operand, ("when", index, alias, field, op)) if op in ("in", "not_in")
                             else operand for op, operand in value.items()} if isinstance(value, dict) else value
                     for field, value in pattern.items()}
@@ -424,9 +435,14 @@ def resolve_names(rule: Rule, parameters: Parameters) -> tuple[Rule, list[tuple[
     then: list[dict[str, Any]] = []
     for index, item in enumerate(rule.then):
         (etype, body), = item.items()
+        for field, value in body.items():
+            if field != "points":
+                misplaced(value, ("then", index, etype, field))
         points = body.get("points")
         if points is not None:
             path = ("then", index, etype, "points")
+            misplaced([p if isinstance(p, str) and p.startswith("$set.") else None
+                       for p in (points if isinstance(points, list) else [points])], path)
             if isinstance(points, list):
                 body = {**body, "points": [named(p, "points", parameters.points, (*path, n))[1]
                                            for n, p in enumerate(points)]}

@@ -363,6 +363,9 @@ RULE_BREAKS: dict[str, Callable[[Path], Path]] = {
     "unknown-points-parameter": _rule(then="      - contribute: {tool: argo, points: [$points.nope, $r.weight], "
                                            "text: {en: hi}}\n"),
     "alias-named-like-a-parameter-table": _rule(when="      - set: {kind: req, req: canary}\n"),
+    "set-where-a-value-goes": _rule(when="      - r: {kind: req, req: $set.traffic}\n"),
+    "points-name-outside-points": _rule(then="      - note: {tool: $points.avoided, text: {en: hi}}\n"),
+    "set-in-points": _rule(then="      - contribute: {tool: argo, points: [$set.traffic], text: {en: hi}}\n"),
 }
 _EFFECTS_BUG = ("rules.Rule.effects() unpacks each `then` item and builds Effect() without validation; "
                 "load_rules/check_rule call it unguarded, so {what} raises {exc}: traceback in recommend and kb lint")
