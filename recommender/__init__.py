@@ -28,8 +28,7 @@ from .models import (
     WhyNot,
 )
 from .rules import RuleBase, load_rules
-
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = [
     "Confidence",

@@ -12,13 +12,21 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NoReturn
 
-EXIT_OK, EXIT_INPUT, EXIT_NO_FIT, EXIT_INTERRUPTED = 0, 2, 3, 130
+from .cli_common import (  # the commands, the wizard and the tests share them
+    EXIT_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_NO_FIT,
+    EXIT_OK,
+    default_lang,
+    expand_inputs,
+    write_atomic,
+)
+
 PARALLEL_FROM = 32  # the same as recommender.batch.PARALLEL_FROM (a test keeps them equal)
 
 
@@ -192,58 +200,6 @@ def help_lang(argv: list[str]) -> str:
         if arg in ("--lang=en", "--lang=ko"):
             return arg.partition("=")[2]
     return default_lang(None)
-
-
-def write_atomic(path: Path, text: str, *, force: bool) -> None:
-    """Write via a temporary file and rename, so a reader never sees half a report."""
-    from .errors import InputError, Problem
-    from .interrupts import ctrl_c_held
-
-    if path.exists() and not force:
-        raise InputError([Problem(str(path), "", "already exists", "pass --force to overwrite it")])
-    directory = path.parent if str(path.parent) else Path(".")
-    # Ctrl-C held: a KeyboardInterrupt between mkstemp and the try would leave the temporary file behind.
-    with ctrl_c_held():
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            # mkstemp creates the file owner-only; a report is an ordinary file, readable as the umask says.
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-
-
-def default_lang(explicit: str | None) -> str:
-    """--lang, else Korean when LC_ALL / LC_MESSAGES / LANG asks for it, else English."""
-    if explicit:
-        return explicit
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var, "")
-        if value:
-            return "ko" if value.lower().startswith("ko") else "en"
-    return "en"
-
-
-def expand_inputs(paths: list[Path]) -> list[Path]:
-    """Files as given; a directory stands for the .yaml/.yml files directly in it, sorted."""
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
-            if not found:
-                from .errors import InputError, Problem
-
-                raise InputError([Problem(str(path), "", "directory holds no .yaml files",
-                                          "name files or a directory of them")])
-            out += found
-        else:
-            out.append(path)
-    return out
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
@@ -582,7 +538,8 @@ def main(argv: list[str] | None = None) -> int:
 
             if args.command == "check":
                 return commands.cmd_check(args)
-            return commands.cmd_completion(args) if args.command == "completion" else commands.cmd_schema_report()
+            return commands.cmd_completion(args, build_parser()) if args.command == "completion" \
+                else commands.cmd_schema_report()
         if args.command == "schema":
             return cmd_schema()
         if args.command == "explain":

@@ -14,7 +14,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     Only the knowledge base's catalogue is needed, so the rules are never loaded and the rule
     engine never started: a hook runs this on every commit."""
     from .api import get_knowledge, load_requirements
-    from .cli import EXIT_INPUT, EXIT_OK, default_lang, expand_inputs
+    from .cli_common import EXIT_INPUT, EXIT_OK, default_lang, expand_inputs
     from .errors import InputError
     from .strings import t
 
@@ -38,8 +38,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     """`recommend FILE --compare SAVED.json`: exit 0 while the saved decision holds, 4 when it changed."""
     from .api import get_knowledge, get_rules, load_requirements, recommend
-    from .cli import EXIT_OK, default_lang, expand_inputs
-    from .compare import EXIT_CHANGED, compare, load_saved_report, render_comparison
+    from .cli_common import EXIT_CHANGED, EXIT_OK, default_lang, expand_inputs
+    from .compare import compare, load_saved_report, render_comparison
     from .errors import InputError, Problem
 
     inputs = expand_inputs(args.files)
@@ -60,16 +60,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_schema_report() -> int:
-    from .cli import EXIT_OK
+    from .cli_common import EXIT_OK
     from .schema import report_schema
 
     sys.stdout.write(json.dumps(report_schema(), indent=2, ensure_ascii=False) + "\n")
     return EXIT_OK
 
 
-def cmd_completion(args: argparse.Namespace) -> int:
-    from .cli import EXIT_OK, build_parser
+def cmd_completion(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """The completion script for the CLI's own parser, which the CLI hands in."""
+    from .cli_common import EXIT_OK
     from .completion import completion_script
 
-    sys.stdout.write(completion_script(build_parser(), args.shell))
+    sys.stdout.write(completion_script(parser, args.shell))
     return EXIT_OK

@@ -16,7 +16,6 @@ from .errors import InputError, Problem
 from .knowledge import KnowledgeBase
 from .models import Recommendation
 
-EXIT_CHANGED = 4
 ARCHIVED_RULE = "risk.archived_project"  # rules/governance.yaml: fires for every archived project
 
 

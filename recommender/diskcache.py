@@ -22,6 +22,8 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
+from .version import __version__
+
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -48,8 +50,6 @@ def _code_digest() -> str:
 
 def cached(model: type[M], key: str, build: Callable[[], M]) -> M:
     """The model stored under `key`, or `build()` stored there for next time."""
-    from . import __version__
-
     directory = cache_dir()
     if directory is None:
         return build()

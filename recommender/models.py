@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictInt, field_validator
@@ -346,9 +347,41 @@ class Recommendation(_Model):
     confidence: Confidence | None = None
 
     def __str__(self) -> str:
-        from .render.table import answer_line
+        return self.answer()
 
-        return answer_line(self)
+    def answer(self, title: Callable[[str], str] = str) -> str:
+        """The answer in one sentence: the pick, what to deploy, and how sure (or the honest
+        equivalent). `title` names a requirement id (default: the id)."""
+        from .strings import t
+
+        rec = self
+        lang = rec.lang
+        top = rec.top
+        level = t("level_" + rec.confidence.level, lang) if rec.confidence else "?"
+        if top is None:
+            nothing = rec.no_fit is not None and rec.no_fit.nothing_scores
+            return t("answer_nothing_scores" if nothing else "answer_no_fit", lang)
+        stack = " + ".join(p.name for p in rec.stack) or top.name
+        second = rec.ranking[1] if len(rec.ranking) > 1 else None
+
+        def pick(lead: str) -> str:
+            if top.verdict == "partial":  # a must met only in part: say which, not "Recommended"
+                musts = ", ".join(title(m) for m in top.partial_musts)
+                return t("answer_partial", lang, tool=top.name, stack=stack, level=level, lead=lead, musts=musts)
+            return t("answer_pick", lang, tool=top.name, stack=stack, level=level, lead=lead)
+
+        if second is None or not second.candidate:
+            return pick(t("answer_only", lang))
+        if top.keeps and top.standing <= second.standing and top.keeps != second.keeps:
+            # The incumbent, kept although the runner-up scores as much (rule context.incumbent_keeps).
+            return pick(t("answer_kept", lang, second=second.name))
+        if top.score == second.score:
+            beyond = round(top.standing[1] - second.standing[1], 1)
+            if beyond > 0:  # both at the cap: the bonus points the cap took off decide
+                return pick(t("answer_lead_beyond_cap", lang, second=second.name, margin=f"{beyond:.1f}"))
+            return t("answer_tie", lang, first=top.name, second=second.name, score=f"{top.score:.1f}", stack=stack,
+                     level=level)
+        return pick(t("answer_lead", lang, second=second.name, margin=f"{top.score - second.score:.1f}"))
 
     @property
     def top(self) -> ToolResult | None:

@@ -5,14 +5,23 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import yaml
 
 from .korean import particles
 
-if TYPE_CHECKING:
-    from .errors import Problem
+
+class Problem(Protocol):
+    """What a translation reads of an errors.Problem (named here, so errors alone imports this module)."""
+
+    @property
+    def message(self) -> str: ...
+    @property
+    def fix(self) -> str: ...
+    @property
+    def where(self) -> str: ...
+
 
 _FILE = Path(__file__).with_name("problems.yaml")
 _WHERE = re.compile(r"line (\d+)(?:, column (\d+))?")

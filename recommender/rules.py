@@ -9,6 +9,7 @@ later).
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from collections.abc import Callable
 from functools import cached_property
@@ -147,6 +148,14 @@ class Parameters(_Strict):
     # `few_requirements` stated requirements is low.
     confidence: dict[str, float] = Field(
         default_factory=lambda: {"thin": 3.0, "moderate": 10.0, "few_requirements": 3.0})
+    # Named value lists a rule's `in:` / `not_in:` refers to as `$set.NAME` (said once, used often).
+    sets: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], list[str]] = Field(default_factory=dict)
+    # Named point factors an effect's `points` refers to as `$points.NAME`.
+    points: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], int | float] = Field(default_factory=dict)
+
+
+# `$set.NAME` and `$points.NAME` name entries of parameters.yaml's `sets` and `points`, not aliases.
+DSL_PREFIXES = ("set", "points")
 
 
 class RuleFile(_Strict):
@@ -342,6 +351,10 @@ def load_rules(directory: Path | str | None = None, catalogue: Catalogue | None 
             problems += exc.problems
             continue
         for index, rule in enumerate(rule_file.rules):
+            if parameters is not None:
+                rule, unknown = resolve_names(rule, parameters)
+                problems += [Problem(str(path), doc.where(("rules", index, *where)) + f" ({rule.id})", msg, fix)
+                             for where, msg, fix in unknown]
             if rule.id in files:
                 problems.append(Problem(str(path), doc.where(("rules", index, "id")),
                                         f"rule id {rule.id!r} also in {files[rule.id]}", "give each rule its own id"))
@@ -367,6 +380,78 @@ def load_rules(directory: Path | str | None = None, catalogue: Catalogue | None 
         digest.update(catalogue.model_dump_json().encode())
     return RuleBase(directory=str(root), parameters=parameters, rules=tuple(rules), files=files,
                     digest=digest.hexdigest()[:16])
+
+
+def resolve_names(rule: Rule, parameters: Parameters) -> tuple[Rule, list[tuple[tuple[Any, ...], str, str]]]:
+    """The rule with its `$set.NAME` and `$points.NAME` references replaced by the values
+    parameters.yaml gives them, and a problem (its path in the rule, message, fix) for each name it
+    does not define. The rest of the library (checker, compiler, trace) sees only plain values."""
+    problems: list[tuple[tuple[Any, ...], str, str]] = []
+
+    def named(value: Any, prefix: str, table: dict[str, Any], path: tuple[Any, ...]) -> tuple[bool, Any]:
+        if not (isinstance(value, str) and value.startswith(f"${prefix}.")):
+            return False, value
+        name = value[len(prefix) + 2:]
+        if name in table:
+            return True, table[name]
+        section = "sets" if prefix == "set" else prefix
+        close = difflib.get_close_matches(name, list(table), n=1)
+        known = f"did you mean {close[0]!r}?" if close else \
+            "use one of: " + (", ".join(sorted(table)) or f"(none: `{section}:` is empty)")
+        problems.append((path, f"{value!r} names no {prefix} in parameters.yaml",
+                         f"{known} Or define it under `{section}:` in parameters.yaml"))
+        return True, value
+
+    def values(operand: Any, path: tuple[Any, ...]) -> Any:
+        """An `in:` / `not_in:` operand: a named set, or a list whose named sets are spliced in."""
+        found, value = named(operand, "set", parameters.sets, path)
+        if found:
+            return list(value) if isinstance(value, list) else value
+        if not isinstance(operand, list):
+            return operand
+        out: list[Any] = []
+        for n, item in enumerate(operand):
+            found, value = named(item, "set", parameters.sets, (*path, n))
+            out += value if found and isinstance(value, list) else [value]
+        return out
+
+    def misplaced(value: Any, path: tuple[Any, ...]) -> None:
+        """A name where it means nothing: it would reach the engine as an unbound alias."""
+        for n, item in enumerate(value) if isinstance(value, list) else [(None, value)]:
+            if isinstance(item, str) and item.startswith(("$set.", "$points.")):
+                problems.append(((*path, n) if n is not None else path, f"{item!r} cannot stand here",
+                                 "a $set.NAME goes in an `in:` or `not_in:` list; a $points.NAME in `points`"))
+
+    when: list[dict[str, dict[str, Any]]] = []
+    for index, (alias, pattern) in enumerate(rule.patterns()):
+        for field, value in pattern.items():
+            for op, operand in value.items() if isinstance(value, dict) else [(None, value)]:
+                if op not in ("in", "not_in"):
+                    misplaced(operand, ("when", index, alias, field, *([op] if op else [])))
+        resolved = {field: {op: values(operand, ("when", index, alias, field, op)) if op in ("in", "not_in")
+                            else operand for op, operand in value.items()} if isinstance(value, dict) else value
+                    for field, value in pattern.items()}
+        when.append({alias: resolved})
+    then: list[dict[str, Any]] = []
+    for index, item in enumerate(rule.then):
+        (etype, body), = item.items()
+        for field, value in body.items():
+            if field != "points":
+                misplaced(value, ("then", index, etype, field))
+        points = body.get("points")
+        if points is not None:
+            path = ("then", index, etype, "points")
+            misplaced([p if isinstance(p, str) and p.startswith("$set.") else None
+                       for p in (points if isinstance(points, list) else [points])], path)
+            if isinstance(points, list):
+                body = {**body, "points": [named(p, "points", parameters.points, (*path, n))[1]
+                                           for n, p in enumerate(points)]}
+            else:
+                body = {**body, "points": named(points, "points", parameters.points, path)[1]}
+        then.append({etype: body})
+    if when == rule.when and then == rule.then:
+        return rule, problems
+    return Rule(id=rule.id, description=rule.description, stage=rule.stage, when=when, then=then), problems
 
 
 def derived_kinds(rules: list[Rule] | tuple[Rule, ...]) -> dict[str, int]:
@@ -453,6 +538,8 @@ def check_rule(rule: Rule, catalogue: Catalogue | None,
 
     def check_ref(value: str) -> None:
         ref_alias, _, ref_field = value[1:].partition(".")
+        if ref_alias in DSL_PREFIXES:
+            return  # left unresolved only when parameters.yaml failed to load, which is reported
         if ref_alias not in aliases:
             problems.append((f"refers to {value!r} before alias {ref_alias!r} is bound",
                              "bind the alias in an earlier `when` item"))
@@ -471,6 +558,8 @@ def check_rule(rule: Rule, catalogue: Catalogue | None,
         if isinstance(value, dict):
             for op, operand in value.items():
                 if op in ("in", "not_in"):
+                    if isinstance(operand, str) and operand.startswith("$set."):
+                        continue  # a set parameters.yaml does not define: reported when resolving
                     if not isinstance(operand, list):
                         problems.append((f"operator {op!r} takes a list, got {operand!r}",
                                          f"write `{op}: [a, b]`"))
@@ -498,6 +587,9 @@ def check_rule(rule: Rule, catalogue: Catalogue | None,
         kind = raw_kind if isinstance(raw_kind, str) else ""
         if alias in RESERVED_ALIASES:
             problems.append((f"alias {alias!r} is reserved by the engine", "pick another alias name"))
+        elif alias in DSL_PREFIXES:
+            problems.append((f"alias {alias!r} is reserved for `${alias}.NAME` references to parameters.yaml",
+                             "pick another alias name"))
         if not kind:
             problems.append((f"pattern {alias!r} needs `kind: <fact kind>` (one word)", "add `kind: <fact kind>`"))
         fields = BASE_KINDS.get(kind)

@@ -45,6 +45,12 @@ def _about(rules: RuleBase, firing: Firing, tool: str) -> bool:
     return any(fact.get("tool") == tool for fact in firing.bindings.values())
 
 
+def fired_for(rules: RuleBase, firings: list[Firing], tool: str) -> set[str]:
+    """The ids of the rules that fired for a tool: the rules `trace` lists for it, from one
+    evaluation's firings (so several tools need only one evaluation)."""
+    return {f.rule for f in firings if _about(rules, f, tool)}
+
+
 def _matches(value: Any, condition: Any) -> bool:
     """Literal conditions only; a join ($alias.field) is taken as satisfiable here."""
     if isinstance(condition, str) and condition.startswith("$"):

@@ -25,10 +25,27 @@ TODAY = dt.date(2026, 11, 26)
 def test_report_snapshots(fmt: str) -> None:
     rec = recommend(load_requirements(EXAMPLES / "ecommerce-in-place.yaml"), today=TODAY)
     text = render(rec, fmt, source="examples/ecommerce-in-place.yaml", width=100, today=TODAY)
-    snapshot = SNAPSHOTS / f"ecommerce-in-place.{fmt}"
-    if os.environ.get("UPDATE_SNAPSHOTS") or not snapshot.exists():
+    check_snapshot(SNAPSHOTS / f"ecommerce-in-place.{fmt}", text)
+
+
+def check_snapshot(snapshot: Path, text: str) -> None:
+    """A missing snapshot fails like a changed one: only UPDATE_SNAPSHOTS=1 writes them, so a
+    renamed or deleted snapshot cannot pass by recording whatever the code now prints."""
+    if os.environ.get("UPDATE_SNAPSHOTS"):
         snapshot.write_text(text, encoding="utf-8")
+    assert snapshot.exists(), f"{snapshot.name} is missing: run UPDATE_SNAPSHOTS=1 pytest to record it, then review it"
     assert text == snapshot.read_text(encoding="utf-8"), f"run UPDATE_SNAPSHOTS=1 pytest to accept {snapshot.name}"
+
+
+def test_a_missing_snapshot_fails_and_is_not_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("UPDATE_SNAPSHOTS", raising=False)
+    snapshot = tmp_path / "report.table"
+    with pytest.raises(AssertionError, match="missing"):
+        check_snapshot(snapshot, "a report")
+    assert not snapshot.exists()
+    monkeypatch.setenv("UPDATE_SNAPSHOTS", "1")
+    check_snapshot(snapshot, "a report")
+    assert snapshot.read_text(encoding="utf-8") == "a report"
 
 
 def test_json_contract_shape() -> None:
@@ -250,10 +267,7 @@ def test_korean_table_snapshot_stays_aligned(full: bool) -> None:
 
     rec = recommend(load_requirements(EXAMPLES / "ecommerce-in-place.yaml"), today=TODAY, lang="ko")
     text = render(rec, "table", width=100, full=full)
-    snapshot = SNAPSHOTS / f"ecommerce-in-place.ko{'.full' if full else ''}.table"
-    if os.environ.get("UPDATE_SNAPSHOTS") or not snapshot.exists():
-        snapshot.write_text(text, encoding="utf-8")
-    assert text == snapshot.read_text(encoding="utf-8")
+    check_snapshot(SNAPSHOTS / f"ecommerce-in-place.ko{'.full' if full else ''}.table", text)
     # Every line of a table or panel is as wide on screen as its border: Hangul counts two cells.
     blocks: list[list[str]] = [[]]
     for line in text.splitlines():

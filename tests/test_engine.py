@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from conftest import EXAMPLES, order, result, run
 
@@ -236,6 +237,7 @@ def test_same_input_gives_identical_output() -> None:
     assert all(run(reqs, context).model_dump_json() == first for _ in range(5))
 
 
+@pytest.mark.slow
 def test_threads_see_only_their_own_recommendation() -> None:
     cases = [Requirements(requirements=r, context=c) for r, c in COVERAGE_CASES]  # type: ignore[arg-type]
     expected = [recommend(c, what_if=False).model_dump_json() for c in cases]
@@ -302,6 +304,7 @@ def test_disk_cache_serves_the_same_knowledge_and_survives_corruption(tmp_path: 
     assert cached(KnowledgeBase, "k2", load_knowledge) == built and not list(tmp_path.glob("k2-*"))
 
 
+@pytest.mark.slow
 def test_no_memory_errors_inside_the_rule_engine(tmp_path: Path) -> None:
     """durable-rules frees an uninitialised pointer when a session in which no action ran is
     deleted; the engine makes an action run in every session. valgrind proves it stays fixed."""

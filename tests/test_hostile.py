@@ -358,6 +358,14 @@ RULE_BREAKS: dict[str, Callable[[Path], Path]] = {
     # team's context; a pattern reaching past them would silently never fire.
     "cap-without-requirement": _rule(when="      - r: {kind: cap, level: native}\n"),
     "support-not-from-context": _rule(when="      - r: {kind: support, dim: traffic_router, value: istio}\n"),
+    # Names a rule takes from parameters.yaml: a set of values and a point factor.
+    "unknown-set": _rule(when="      - r: {kind: req, req: {in: $set.trafic}}\n"),
+    "unknown-points-parameter": _rule(then="      - contribute: {tool: argo, points: [$points.nope, $r.weight], "
+                                           "text: {en: hi}}\n"),
+    "alias-named-like-a-parameter-table": _rule(when="      - set: {kind: req, req: canary}\n"),
+    "set-where-a-value-goes": _rule(when="      - r: {kind: req, req: $set.traffic}\n"),
+    "points-name-outside-points": _rule(then="      - note: {tool: $points.avoided, text: {en: hi}}\n"),
+    "set-in-points": _rule(then="      - contribute: {tool: argo, points: [$set.traffic], text: {en: hi}}\n"),
 }
 _EFFECTS_BUG = ("rules.Rule.effects() unpacks each `then` item and builds Effect() without validation; "
                 "load_rules/check_rule call it unguarded, so {what} raises {exc}: traceback in recommend and kb lint")
@@ -381,6 +389,24 @@ FIXED_RULE_BUGS = {
     "broken-text-template": _UNCHECKED.format(what="that text templates parse",
                                               exc="ValueError (expected '}' before end of string) in ranking.fill"),
 }
+
+
+def test_unknown_set_and_point_names_are_named_with_their_place_and_the_known_names(tmp_path: Path) -> None:
+    from recommender import InputError, load_rules
+    from recommender.api import get_knowledge
+
+    rules = _copy(tmp_path, "rules")
+    _rule(when="      - r: {kind: req, req: {in: [$set.trafic, blue_green]}}\n",
+          then="      - contribute: {tool: argo, points: $points.nope, text: {en: hi}}\n")(rules)
+    with pytest.raises(InputError) as caught:
+        load_rules(rules, get_knowledge().catalogue)
+    found = [(p.file, p.where, p.message, p.fix) for p in caught.value.problems]
+    assert [(Path(f).name, w, m) for f, w, m, _fix in found] == [
+        ("extra.yaml", "line 5, rules.0.when.0.r.req.in.0 (extra.bad)",
+         "'$set.trafic' names no set in parameters.yaml"),
+        ("extra.yaml", "line 7, rules.0.then.0.contribute.points (extra.bad)",
+         "'$points.nope' names no points in parameters.yaml")]
+    assert "traffic" in found[0][3] and "support_partial" in found[1][3]
 
 
 def _check_dir_run(code: object, out: str, err: str, named: Path) -> None:

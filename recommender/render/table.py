@@ -96,34 +96,8 @@ def stack_table(rec: Recommendation, title: Callable[[str], str] = str) -> Table
 
 
 def answer_line(rec: Recommendation, title: Callable[[str], str] = str) -> str:
-    """The answer in one sentence: the pick, what to deploy, and how sure (or the honest equivalent).
-    `title` names a requirement id (default: the id)."""
-    lang = rec.lang
-    top = rec.top
-    level = t("level_" + rec.confidence.level, lang) if rec.confidence else "?"
-    if top is None:
-        nothing = rec.no_fit is not None and rec.no_fit.nothing_scores
-        return t("answer_nothing_scores" if nothing else "answer_no_fit", lang)
-    stack = " + ".join(p.name for p in rec.stack) or top.name
-    second = rec.ranking[1] if len(rec.ranking) > 1 else None
-
-    def pick(lead: str) -> str:
-        if top.verdict == "partial":  # a must met only in part: say which, not "Recommended"
-            musts = ", ".join(title(m) for m in top.partial_musts)
-            return t("answer_partial", lang, tool=top.name, stack=stack, level=level, lead=lead, musts=musts)
-        return t("answer_pick", lang, tool=top.name, stack=stack, level=level, lead=lead)
-
-    if second is None or not second.candidate:
-        return pick(t("answer_only", lang))
-    if top.keeps and top.standing <= second.standing and top.keeps != second.keeps:
-        return pick(t("answer_kept", lang, second=second.name))  # the incumbent, kept (rule context.incumbent_keeps)
-    if top.score == second.score:
-        beyond = round(top.standing[1] - second.standing[1], 1)
-        if beyond > 0:  # both at the cap: the bonus points the cap took off decide
-            return pick(t("answer_lead_beyond_cap", lang, second=second.name, margin=f"{beyond:.1f}"))
-        return t("answer_tie", lang, first=top.name, second=second.name, score=f"{top.score:.1f}", stack=stack,
-                 level=level)
-    return pick(t("answer_lead", lang, second=second.name, margin=f"{top.score - second.score:.1f}"))
+    """The answer in one sentence (Recommendation.answer), first and last on the screen."""
+    return rec.answer(title)
 
 
 # The default report's budget: the pick's and the runner-up's panels show this many lines each,
