@@ -102,17 +102,24 @@ def run_batch(paths: list[Path], job: Job, jobs: int) -> Iterator[FileResult]:
     # spawn, not fork: a forked child would inherit the rule engine's state and any live thread.
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=multiprocessing.get_context("spawn"),
                                initializer=_worker_start, initargs=(job,))
+    done = 0
     try:
         chunk = max(1, min(16, len(paths) // (jobs * 8)))
         # Workers start here, with Ctrl-C held until each one ignores it: one arriving while a worker
         # is still starting would otherwise print that worker's traceback.
         with ctrl_c_held():
             results = pool.map(_worker_run, paths, chunksize=chunk)
-        yield from results
-    except BrokenProcessPool as exc:
+        for result in results:
+            yield result
+            done += 1
+    except BrokenProcessPool:
         from .errors import EngineError
 
-        raise EngineError(f"a worker process died ({exc}); run again with -j 1 to see which file") from None
+        # Results come in input order, so the first file without one was being worked on (or waited
+        # behind the one that was): name it, and how many were left unfinished.
+        raise EngineError(f"a worker process died while working on {paths[done]} or a file after it "
+                          f"({len(paths) - done} file(s) unfinished, {done} done); run again with -j 1 "
+                          "to see which file") from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

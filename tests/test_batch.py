@@ -365,7 +365,7 @@ def test_a_worker_that_dies_fails_the_batch_with_a_clear_error_and_leaves_no_pro
     killer = threading.Thread(target=kill_a_worker)
     killer.start()
     try:
-        with pytest.raises(EngineError, match=r"a worker process died.*run again with -j 1"):
+        with pytest.raises(EngineError, match=r"a worker process died while working on .*\.yaml.*run again with -j 1"):
             list(run_batch(paths, job, jobs=2))
     finally:
         killer.join()
