@@ -113,11 +113,11 @@ def run_batch(paths: list[Path], job: Job, jobs: int) -> Iterator[FileResult]:
             yield result
             done += 1
     except BrokenProcessPool:
-        from .errors import EngineError
+        from .errors import WorkerDied
 
         # Results come in input order, so the first file without one was being worked on (or waited
         # behind the one that was): name it, and how many were left unfinished.
-        raise EngineError(f"a worker process died while working on {paths[done]} or a file after it "
+        raise WorkerDied(f"a worker process died while working on {paths[done]} or a file after it "
                           f"({len(paths) - done} file(s) unfinished, {done} done); run again with -j 1 "
                           "to see which file") from None
     finally:

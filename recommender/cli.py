@@ -524,7 +524,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_INPUT
-    from .errors import EngineError, InputError
+    from .errors import EngineError, InputError, WorkerDied
 
     try:
         if args.command == "recommend" and args.compare is not None:
@@ -554,6 +554,9 @@ def main(argv: list[str] | None = None) -> int:
         from .strings import t
 
         sys.stderr.write(f"recommender: {t('problems', lang, count=len(exc.problems))}:\n{exc.render(lang)}\n")
+        return EXIT_INPUT
+    except WorkerDied as exc:  # the run cannot finish as asked: exit 2, as a bad input would
+        sys.stderr.write(f"recommender: {exc}\n")
         return EXIT_INPUT
     except EngineError as exc:
         sys.stderr.write(f"recommender: the rule engine failed: {exc}\n")

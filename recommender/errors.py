@@ -43,3 +43,7 @@ class InputError(Exception):
 
 class EngineError(RuntimeError):
     """A rule action failed inside the rule engine; never swallowed."""
+
+
+class WorkerDied(EngineError):
+    """A batch worker process died (killed, out of memory): the run stops and names the file."""

@@ -444,3 +444,19 @@ def test_ctrl_c_stops_a_parallel_batch_cleanly(tmp_path: Path) -> None:
     assert proc.returncode == 130, stderr
     assert "not written" in stderr and "Traceback" not in stderr
     assert not list(out.glob(".*.tmp"))  # no half-written report left behind
+
+
+def test_a_dead_worker_ends_the_run_with_exit_2_and_names_the_file(monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    # The kill itself is exercised above; here, what the command makes of it.
+    from recommender import batch
+    from recommender.errors import WorkerDied
+
+    def dies(paths: list[Path], job: object, jobs: int) -> Iterator[object]:
+        raise WorkerDied(f"a worker process died while working on {paths[0]} or a file after it")
+        yield  # pragma: no cover
+
+    monkeypatch.setattr(batch, "run_batch", dies)
+    assert main(["recommend", str(EXAMPLES / "canary-on-istio.yaml"), "--format", "json"]) == 2
+    err = capsys.readouterr().err
+    assert "canary-on-istio.yaml" in err and "Traceback" not in err
