@@ -2,6 +2,7 @@
 
 from .api import load_requirements, recommend
 from .errors import EngineError, InputError, Problem
+from .interview import Interview, InterviewQuestion
 from .knowledge import KnowledgeBase, load_knowledge
 from .models import Recommendation, Requirements
 from .rules import RuleBase, load_rules
@@ -11,6 +12,8 @@ __version__ = "0.1.0"
 __all__ = [
     "EngineError",
     "InputError",
+    "Interview",
+    "InterviewQuestion",
     "KnowledgeBase",
     "Problem",
     "Recommendation",
