@@ -17,21 +17,20 @@ from __future__ import annotations
 import argparse
 import enum
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from .catalogue import Catalogue
+from .interview import Interview, InterviewQuestion
 from .models import Context, Importance, Requirements
-from .strings import pick
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
     from prompt_toolkit.output import Output
     from rich.console import Console
 
-    from .knowledge import KnowledgeBase
     from .models import Recommendation
 
 EXIT_OK, EXIT_INPUT, EXIT_INTERRUPTED = 0, 2, 130
@@ -307,59 +306,45 @@ class Flow:
 
 class Nav(enum.Enum):
     BACK = "back"
+    SKIP = "skip"
+
+
+# What the wizard offers once the answer stands.
+AFTER_DONE, AFTER_MORE, AFTER_REVIEW = "done", "more", "review"
 
 
 class TerminalUI:
-    """Renders Flow questions with questionary; `input`/`output` let tests use a pipe."""
+    """Renders the interview's questions with questionary; `input`/`output` let tests use a pipe."""
 
-    def __init__(self, flow: Flow, lang: str, console: Console, *, input: Input | None = None,
-                 output: Output | None = None, knowledge: KnowledgeBase | None = None) -> None:
-        self.knowledge = knowledge  # to say which tools an answer separates (WHY this question)
-        self.flow = flow
+    def __init__(self, iv: Interview, lang: str, console: Console, *, input: Input | None = None,
+                 output: Output | None = None) -> None:
+        self.iv = iv
         self.lang = lang
         self.console = console
         self._io: dict[str, Any] = {k: v for k, v in (("input", input), ("output", output)) if v is not None}
-        self._last_group: str | None = None
+        self._more_shown: int | None = None  # the "likely N more" last shown: it never goes up
+        self.undone: dict[str, object] = {}  # answers taken back: the prompt starts on them when asked again
 
     def t(self, key: str, **values: object) -> str:
         return ui_text(key, self.lang, **values)
 
     # -- texts -----------------------------------------------------------------------------------
 
-    def title(self, q: Question) -> str:
-        cat = self.flow.catalogue
-        if q.kind == "gate":
-            group = cat.group(q.id)
-            return pick(group.gate, self.lang) or f"{pick(group.title, self.lang)}?"
-        if q.kind == "importance":
-            return pick(cat.requirement(q.id).title, self.lang)
-        return pick(cat.contexts[q.id].title, self.lang)
-
-    def help(self, q: Question) -> str:
-        cat = self.flow.catalogue
-        if q.kind == "gate":
-            return pick(cat.group(q.id).help, self.lang)
-        if q.kind == "importance":
-            r = cat.requirement(q.id)
-            text = pick(r.help, self.lang) or pick(r.definition, self.lang)
-            if self.knowledge is not None:
-                from .explain import separates
-
-                text = f"{text}\n{separates(q.id, self.knowledge, self.lang)}"
-            return text
-        return pick(cat.contexts[q.id].help, self.lang)
-
-    def label(self, q: Question, value: Value) -> str:
+    def label(self, q: InterviewQuestion, value: object) -> str:
         """How an answer reads in a choice list and on the review screen."""
-        if q.kind == "gate":
-            return self.t("yes") if value else self.t("no")
+        if value is None:
+            return self.t("dont_care") if q.kind == "importance" else self.t("skip")
         if q.kind == "importance":
-            return self.t(str(value)) if value is not None else self.t("dont_care")
-        if q.kind == "choice":
-            return str(value) if value is not None else self.t("skip")
-        if isinstance(value, tuple):
-            return ", ".join(value) if value else self.t("none")
-        return self.t("none") if value is None else str(value)
+            return self.t(str(value))
+        if isinstance(value, (list, tuple)):
+            return ", ".join(map(str, value)) if value else self.t("none")
+        return str(value)
+
+    def progress(self, more: bool) -> str:
+        """`[3 asked · likely 4 more]`; the estimate is held from going up, also across back."""
+        likely = len(self.iv.remaining()) if more and not self.iv.could_change() else self.iv.likely_more()
+        self._more_shown = likely if self._more_shown is None else min(self._more_shown, likely)
+        return self.t("progress_adaptive", asked=self.iv.asked, more=max(self._more_shown, 1))
 
     # -- prompts ---------------------------------------------------------------------------------
 
@@ -376,51 +361,56 @@ class TerminalUI:
         question.application.key_bindings = merge_key_bindings([question.application.key_bindings, extra])
         return question
 
-    def _header(self, q: Question) -> None:
+    def ask(self, q: InterviewQuestion, *, more: bool = False) -> object:
+        """One question on screen: the answer as in a requirements file, Nav.SKIP or Nav.BACK.
+
+        The question itself is printed above the prompt, so a long one wraps at any width (a
+        prompt line is cut at the terminal's edge); the prompt line holds the progress only.
+        """
+        import questionary
         from rich.markup import escape
 
-        if q.group != self._last_group:
-            self._last_group = q.group
-            progress = self.flow.progress(q)
-            group = self.flow.catalogue.group(q.group)
-            self.console.rule(escape(self.t("group", title=pick(group.title, self.lang),
-                                             index=progress.group_index, count=progress.group_count)))
-        text = self.help(q)
-        if text:
-            self.console.print(f"[dim]{escape(text)}[/]")
-
-    def ask(self, q: Question) -> Value | Nav:
-        """One question on screen; the answer, or Nav.BACK."""
-        import questionary
-
-        self._header(q)
-        progress = self.flow.progress(q)
-        qmark = self.t("progress", index=progress.group_index, count=progress.group_count, left=progress.left)
-        message = self.t("how_important", title=self.title(q)) if q.kind == "importance" else self.title(q)
-        current = self.flow.value(q)
+        self.console.print()
+        self.console.print(f"[bold]{escape(q.text)}[/]")
+        if q.help:
+            self.console.print(f"[dim]{escape(q.help)}[/]")
+        if q.why:
+            self.console.print(f"[cyan]{escape(q.why)}[/]")
+        qmark = self.progress(more)
+        found = self.iv.value(q.id)
+        current: object = self.undone.get(q.id) if found is None else found
+        can_back = bool(self.iv.asked)
         if q.kind == "multi":
-            choices = [questionary.Choice(str(v), value=v, checked=isinstance(current, tuple) and v in current)
-                       for v in self.flow.options(q)]
-            prompt = self._with_back_key(questionary.checkbox(message, choices=choices, qmark=qmark,
+            chosen = current if isinstance(current, list) else []
+            choices = [questionary.Choice(v, value=v, checked=v in chosen) for v in q.choices]
+            prompt = self._with_back_key(questionary.checkbox("", choices=choices, qmark=qmark,
                                                               instruction=self.t("multi_hint"), **self._io))
+            # questionary echoes an empty answer as "done": the prompt is erased and the answer
+            # echoed here instead, as the review shows it.
+            prompt.application.erase_when_done = True
+            _no_done(prompt.application)
             result = prompt.unsafe_ask()
-            return result if result is Nav.BACK else tuple(result)
+            if result is Nav.BACK:
+                return Nav.BACK if can_back else Nav.SKIP
+            self.console.print(f"{qmark} {self.label(q, list(result) if result else None)}", highlight=False,
+                               markup=False)
+            return list(result) if result else Nav.SKIP
         if q.kind == "integer":
-            return self._ask_integer(message, qmark, current)
-        options = self.flow.options(q)
+            return self._ask_integer(qmark, current)
+        options: list[object] = [*q.choices, None]
         choices = [questionary.Choice(self.label(q, v), value=i) for i, v in enumerate(options)]
-        if self.flow.can_go_back:
+        if can_back:
             choices.append(questionary.Choice(self.t("back"), value=-1))
-        default = options.index(current) if current in options else 0
-        prompt = self._with_back_key(questionary.select(message, choices=choices, default=choices[default],
+        default = options.index(current) if current in options else len(q.choices)
+        prompt = self._with_back_key(questionary.select("", choices=choices, default=choices[default],
                                                         qmark=qmark, instruction=self.t("select_hint"), **self._io))
         picked = prompt.unsafe_ask()
         if picked is Nav.BACK or picked == -1:
-            return Nav.BACK
-        index: int = picked
-        return options[index]
+            return Nav.BACK if can_back else Nav.SKIP
+        value = options[picked]
+        return Nav.SKIP if value is None else value
 
-    def _ask_integer(self, message: str, qmark: str, current: Value) -> Value | Nav:
+    def _ask_integer(self, qmark: str, current: object) -> object:
         import questionary
 
         def valid(text: str) -> bool | str:
@@ -430,43 +420,41 @@ class TerminalUI:
             return self.t("integer_error", max=MAX_CLUSTERS)
 
         default = "" if current is None else str(current)
-        text = questionary.text(message, default=default, validate=valid, qmark=qmark,
+        text = questionary.text("", default=default, validate=valid, qmark=qmark,
                                 instruction=self.t("integer_hint"), **self._io).unsafe_ask().strip()
         if text == "<":
-            return Nav.BACK
-        return int(text) if text else None
+            return Nav.BACK if self.iv.asked else Nav.SKIP
+        return int(text) if text else Nav.SKIP
 
-    def review(self) -> Question | Nav | None:
-        """The review screen: a question to change, None to finish, or Nav.BACK."""
+    def review(self) -> str | Nav | None:
+        """The review screen, listing what was answered: an id to change, None to finish, or Nav.BACK."""
         import questionary
 
-        items = self.flow.review()
+        answered = self.iv.answered
         choices: list[Any] = [questionary.Choice(self.t("review_done"), value=-2), questionary.Separator()]
-        for i, q in enumerate(items):
-            group = pick(self.flow.catalogue.group(q.group).title, self.lang)
-            choices.append(questionary.Choice(f"{group} › {self.title(q)}: {self.label(q, self.flow.value(q))}",
-                                              value=i))
-        if self.flow.can_go_back:
-            choices.append(questionary.Choice(self.t("back"), value=-1))
-        self._last_group = None  # the next question after an edit shows its group again
+        for i, question_id in enumerate(answered):
+            q = self.iv.question(question_id)
+            choices.append(questionary.Choice(f"{q.text}: {self.label(q, self.iv.value(question_id))}", value=i))
+        choices.append(questionary.Choice(self.t("back"), value=-1))
         prompt = self._with_back_key(questionary.select(self.t("review"), choices=choices, default=choices[0],
                                                         instruction=self.t("select_hint"), **self._io))
         picked = prompt.unsafe_ask()
         if picked is Nav.BACK or picked == -1:
             return Nav.BACK
-        return None if picked == -2 else items[picked]
+        return None if picked == -2 else answered[picked]
 
     def confirm(self, message: str, default: bool) -> bool:
-        import questionary
-
-        return bool(questionary.confirm(message, default=default, **self._io).unsafe_ask())
+        """A yes/no question, as a two-line choice: its labels and hint are in the wizard's language."""
+        options = [("yes", self.t("yes")), ("no", self.t("no"))]
+        return self.choose(message, options if default else options[::-1]) == "yes"
 
     def choose(self, message: str, options: Sequence[tuple[str, str]]) -> str:
         """A plain select over (value, label) pairs; the first is the default."""
         import questionary
 
         choices = [questionary.Choice(label, value=value) for value, label in options]
-        return str(questionary.select(message, choices=choices, default=choices[0], **self._io).unsafe_ask())
+        return str(questionary.select(message, choices=choices, default=choices[0],
+                                      instruction=self.t("choose_hint"), **self._io).unsafe_ask())
 
     def path(self, message: str, default: str, force: bool) -> Path:
         import questionary
@@ -475,6 +463,31 @@ class TerminalUI:
             return path_problem(Path(text.strip()) if text.strip() else None, force, self.lang) or True
 
         return Path(questionary.text(message, default=default, validate=valid, **self._io).unsafe_ask().strip())
+
+
+def _no_done(app: Any) -> None:
+    """Keep questionary's English "done" out of a checkbox's last frame (drawn just before it is erased).
+
+    The prompt line's text comes from the PromptSession that questionary builds; it is found
+    through the layout and its answer token replaced. Without it, only that frame differs.
+    """
+    from prompt_toolkit.formatted_text import to_formatted_text
+    from prompt_toolkit.shortcuts import PromptSession
+
+    sessions: list[Any] = []
+    for window in app.layout.find_all_windows():
+        for cell in getattr(getattr(window.content, "text", None), "__closure__", None) or ():
+            owner = getattr(cell.cell_contents, "__self__", cell.cell_contents)
+            if isinstance(owner, PromptSession) and callable(owner.message) and owner not in sessions:
+                sessions.append(owner)
+    for session in sessions:
+        original = session.message
+
+        def message(original: Any = original) -> Any:
+            return [(style, "" if style == "class:answer" else text, *rest)
+                    for style, text, *rest in to_formatted_text(original())]
+
+        session.message = message
 
 
 def path_problem(path: Path | None, force: bool, lang: str) -> str | None:
@@ -504,29 +517,60 @@ def free_name(stem: str, suffix: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def interview(flow: Flow, ui: TerminalUI) -> Requirements:
-    """Ask until the review screen is left with 'show the recommendation'."""
+def go_back(iv: Interview, ui: TerminalUI) -> None:
+    """Undo the last answer; asked again, its prompt starts on it."""
+    if iv.history:
+        last = iv.history[-1]
+        ui.undone[last] = iv.value(last)
+    iv.back()
+
+
+def converse(iv: Interview, ui: TerminalUI, show: Callable[[Recommendation], None]) -> Recommendation:
+    """Ask until nothing left can change the answer, show it, and offer more questions or a review.
+
+    Returns the Recommendation the user accepted.
+    """
+    more = False
     while True:
-        question = flow.current()
-        if question is None:
-            picked = ui.review()
-            if picked is None:
-                requirements = flow.requirements()
-                if any(i != "avoid" for i in requirements.requirements.values()):
-                    return requirements
-                # Nothing wanted means nothing to rank: say so and stay on the review screen.
-                ui.console.print(f"[yellow]{ui.t('nothing_stated')}[/]")
-                continue
-            if picked is Nav.BACK:
-                flow.back()
+        question = iv.next_question(exhaustive=more)
+        if question is not None:
+            answer = ui.ask(question, more=more)
+            if answer is Nav.BACK:
+                go_back(iv, ui)
+            elif answer is Nav.SKIP:
+                iv.skip(question.id)
             else:
-                flow.edit(picked)
+                iv.answer(question.id, answer)  # type: ignore[arg-type]  # a value the prompt offered
             continue
-        answer = ui.ask(question)
-        if answer is Nav.BACK:
-            flow.back()
-        else:
-            flow.answer(question, answer)
+        if not any(i != "avoid" for i in iv.requirements().requirements.values()):
+            # Nothing wanted means nothing to rank: say so and ask the last question again.
+            ui.console.print(f"[yellow]{ui.t('nothing_stated')}[/]")
+            if iv.back() is None:
+                more = True
+            continue
+        ui.console.print(f"[dim]{ui.t('working')}[/]")
+        rec = iv.recommendation()
+        show(rec)
+        options = [(AFTER_DONE, ui.t("after_done"))]
+        if iv.remaining():
+            options.append((AFTER_MORE, ui.t("after_more", count=len(iv.remaining()))))
+        options.append((AFTER_REVIEW, ui.t("after_review")))
+        action = ui.choose(ui.t("after_result"), options)
+        if action == AFTER_DONE:
+            return rec
+        if action == AFTER_MORE:
+            more = True
+            continue
+        while (picked := ui.review()) is not None:
+            if picked is Nav.BACK:
+                go_back(iv, ui)
+                break
+            question = iv.question(str(picked))
+            answer = ui.ask(question, more=True)
+            if answer is Nav.SKIP:
+                iv.skip(question.id)
+            elif answer is not Nav.BACK:
+                iv.answer(question.id, answer)  # type: ignore[arg-type]
 
 
 def _formats() -> tuple[str, ...]:
@@ -570,7 +614,7 @@ def run(args: argparse.Namespace, *, input: Input | None = None, output: Output 
 
 def _run(args: argparse.Namespace, lang: str, console: Console, input: Input | None, output: Output | None,
          written: list[Path]) -> int:
-    from .api import get_knowledge, get_rules, load_requirements, recommend
+    from .api import get_knowledge, get_rules, load_requirements
     from .cli import write_atomic
     from .errors import InputError, Problem
     from .requirements_io import dump_requirements
@@ -585,13 +629,10 @@ def _run(args: argparse.Namespace, lang: str, console: Console, input: Input | N
     from_file: Path | None = getattr(args, "from_file", None)
     initial = load_requirements(from_file, knowledge=kb) if from_file is not None else None
 
-    flow = Flow(kb.catalogue, initial)
-    ui = TerminalUI(flow, lang, console, input=input, output=output, knowledge=kb)
-    requirements = interview(flow, ui)
-
-    console.print(f"[dim]{ui.t('working')}[/]")
-    rec = recommend(requirements, knowledge=kb, rules=rules, lang=lang)
-    _show(rec, console)
+    iv = Interview(knowledge=kb, rules=rules, lang=lang, initial=initial)
+    ui = TerminalUI(iv, lang, console, input=input, output=output)
+    rec = converse(iv, ui, lambda found: _show(found, console))
+    requirements = iv.requirements()
 
     if save is None and ui.confirm(ui.t("save_confirm"), default=True):
         save = ui.path(ui.t("save_path"), free_name("requirements", "yaml"), force)
