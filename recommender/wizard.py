@@ -323,6 +323,7 @@ class TerminalUI:
         self.console = console
         self._io: dict[str, Any] = {k: v for k, v in (("input", input), ("output", output)) if v is not None}
         self._more_shown: int | None = None  # the "likely N more" last shown: it never goes up
+        self._left_shown: int | None = None  # the same for "N left" after "ask me more"
         self.undone: dict[str, object] = {}  # answers taken back: the prompt starts on them when asked again
 
     def t(self, key: str, **values: object) -> str:
@@ -341,8 +342,13 @@ class TerminalUI:
         return str(value)
 
     def progress(self, more: bool) -> str:
-        """`[3 asked · likely 4 more]`; the estimate is held from going up, also across back."""
-        likely = len(self.iv.remaining()) if more and not self.iv.could_change() else self.iv.likely_more()
+        """`[3 asked · likely 4 more]`; after "ask me more", `[9 asked · 12 left]`. Neither figure
+        ever goes up, also across back (an answer can open a question, so each is held down)."""
+        if more and not self.iv.could_change():
+            left = len(self.iv.remaining())
+            self._left_shown = left if self._left_shown is None else min(self._left_shown, left)
+            return self.t("progress_more", asked=self.iv.asked, left=max(self._left_shown, 1))
+        likely = self.iv.likely_more()
         self._more_shown = likely if self._more_shown is None else min(self._more_shown, likely)
         return self.t("progress_adaptive", asked=self.iv.asked, more=max(self._more_shown, 1))
 

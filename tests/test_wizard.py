@@ -348,7 +348,7 @@ def test_real_wizard_in_a_pty_adaptive_conversation_more_and_back(tmp_path: Path
     # A live prompt, told from the echo of an answered one by its hint; a redraw of the same prompt
     # shows the same count, so keys go only to a prompt not yet answered.
     ansi = r"(?:\x1b\[[0-9;?]*[A-Za-z]|\s)*"
-    live = rf"\[(\d+) asked · likely \d+ more\]{ansi}\((?:↑↓ and Enter; ←|Space toggles|a number)"
+    live = rf"\[(\d+) asked · (?:likely \d+ more|\d+ left)\]{ansi}\((?:↑↓ and Enter; ←|Space toggles|a number)"
     now = rf"Now\?{ansi}\(↑↓ and Enter\)"
     plan = [UP * 4 + ENTER, LEFT, ENTER]  # the first question: must; back at the second; must kept
     last: str | None = None
@@ -385,6 +385,8 @@ def test_real_wizard_in_a_pty_adaptive_conversation_more_and_back(tmp_path: Path
     figures = [(int(a), int(m)) for a, m in re.findall(r"\[(\d+) asked · likely (\d+) more\]", flat)]
     likely = [m for _a, m in figures]
     assert likely == sorted(likely, reverse=True), likely  # "likely N more" never goes up
+    left = [int(n) for n in re.findall(r"\[\d+ asked · (\d+) left\]", flat)]
+    assert left and left == sorted(left, reverse=True), left  # nor "N left" after "ask me more"
     assert max(a for a, _m in figures) > 5
     # The review lists what was answered, not every question as "don't care".
     start = flat.index("Review your answers")
