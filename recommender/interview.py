@@ -108,6 +108,8 @@ class Interview:
         self.lang = lang
         self._answers: dict[str, AnswerValue] = {}
         self._history: list[str] = []  # ids asked in this conversation, answered or skipped, in order
+        # For back(): each answer's id, the value it replaced, and its earlier place in the history.
+        self._undo: list[tuple[str, AnswerValue | None, int | None]] = []
         self._given: frozenset[str] = frozenset()
         self._notes: str | None = None
         if initial is not None:
@@ -147,22 +149,27 @@ class Interview:
     def answer(self, question_id: str, value: AnswerValue) -> None:
         """Record an answer, written exactly as in a requirements file ("must", "istio", ["deployment"], 12)."""
         self._check(question_id, value)
-        self._answers[question_id] = list(value) if isinstance(value, (list, tuple)) else value
         self._record(question_id)
+        self._answers[question_id] = list(value) if isinstance(value, (list, tuple)) else value
 
     def skip(self, question_id: str) -> None:
         """Don't care / don't know: the question is not asked again and states nothing."""
         self._kind(question_id)
-        self._answers.pop(question_id, None)
         self._record(question_id)
+        self._answers.pop(question_id, None)
 
     def back(self) -> str | None:
         """Undo the last answer or skip; the id it was for (asked again next), or None at the start."""
-        if not self._history:
+        if not self._undo:
             return None
-        question_id = self._history.pop()
-        if question_id not in self._given:
+        question_id, previous, place = self._undo.pop()
+        self._history.remove(question_id)
+        if place is not None:  # answered again from a review: it goes back to where it was
+            self._history.insert(place, question_id)
+        if previous is None:
             self._answers.pop(question_id, None)
+        else:
+            self._answers[question_id] = previous
         return question_id
 
     def requirements(self) -> Requirements:
@@ -277,7 +284,10 @@ class Interview:
             raise InputError([Problem("<interview>", question_id, problem, "answer with a value from `choices`")])
 
     def _record(self, question_id: str) -> None:
-        if question_id in self._history:
+        """Before an answer or skip is stored: what back() needs to restore the state before it."""
+        place = self._history.index(question_id) if question_id in self._history else None
+        self._undo.append((question_id, self._answers.get(question_id), place))
+        if place is not None:
             self._history.remove(question_id)  # answered again from the review: it moves to the end
         self._history.append(question_id)
 
@@ -341,27 +351,24 @@ class Interview:
         base = self.requirements()
         known = self._known()
         pending: list[tuple[str, AnswerValue]] = []
-        variants: list[Requirements] = []
+        # Variants that share the context are ranked as worlds of one engine session.
+        by_context: dict[str, list[tuple[tuple[str, object], Requirements]]] = {}
         for question_id in self.remaining():
             for value in self._answers_for(question_id):
                 pending.append((question_id, value))
-                if (question_id, _hashable(value)) not in known.found:
-                    variants.append(_with(base, question_id, value, self.kb))
-        # Variants that share the context are ranked as worlds of one engine session.
-        by_context: dict[str, list[Requirements]] = {}
-        for variant in variants:
-            by_context.setdefault(variant.context.model_dump_json(), []).append(variant)
+                key = (question_id, _hashable(value))
+                if key not in known.found:
+                    variant = _with(base, question_id, value, self.kb)
+                    by_context.setdefault(variant.context.model_dump_json(), []).append((key, variant))
         base_key = base.context.model_dump_json()
         if known.current is None:  # the current answers ride along with the variants of their context
             by_context.setdefault(base_key, [])
         for context, batch in by_context.items():
             with_base = context == base_key and known.current is None
-            found = outcomes([*batch, base] if with_base else batch, self.kb, self.rules)
+            found = outcomes([*(v for _k, v in batch), *([base] if with_base else [])], self.kb, self.rules)
             if with_base:
                 known.current = found.pop()
-            for variant, outcome in zip(batch, found, strict=True):
-                changed = _difference(base, variant, self.kb)
-                known.found[changed] = outcome
+            known.found.update(zip((k for k, _v in batch), found, strict=True))
         assert known.current is not None
         current = known.current
         results = {i: known.found[(q, _hashable(v))] for i, (q, v) in enumerate(pending)}
@@ -451,18 +458,6 @@ def _with(base: Requirements, question_id: str, value: AnswerValue, kb: Knowledg
 
 def _hashable(value: object) -> object:
     return tuple(value) if isinstance(value, list) else value
-
-
-def _difference(base: Requirements, variant: Requirements, kb: KnowledgeBase) -> tuple[str, object]:
-    """The one (question id, answer) a variant adds to the base."""
-    for req_id, importance in variant.requirements.items():
-        if base.requirements.get(req_id) != importance:
-            return req_id, importance
-    for key in kb.catalogue.contexts:
-        value = getattr(variant.context, key)
-        if value != getattr(base.context, key):
-            return key, _hashable(value)
-    raise ValueError("the variant adds nothing")
 
 
 def _tools(picks: Iterable[str | None]) -> list[str]:

@@ -152,6 +152,23 @@ def test_answer_skip_back_and_requirements() -> None:
     assert again is not None and again.id == q.id  # the same state asks the same question
 
 
+def test_back_after_changing_an_answer_restores_the_one_before() -> None:
+    iv = Interview()
+    iv.answer("web_ui", "high")
+    iv.skip("sso")
+    iv.answer("web_ui", "must")  # changed, as from the review
+    assert iv.history == ["sso", "web_ui"]
+    assert iv.back() == "web_ui" and iv.value("web_ui") == "high" and iv.history == ["web_ui", "sso"]
+    given = load_requirements(EXAMPLES / "canary-on-istio.yaml")
+    iv = Interview(initial=given)
+    iv.answer("canary", "nice")
+    iv.skip("traffic_router")
+    assert iv.requirements().context.traffic_router is None
+    iv.back()
+    iv.back()
+    assert iv.requirements() == given and iv.back() is None  # the file's answers are not undone
+
+
 def test_context_questions_only_when_they_matter() -> None:
     iv = Interview()
     assert "traffic_router" not in iv.remaining() and "clusters" not in iv.remaining()
