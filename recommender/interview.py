@@ -408,10 +408,12 @@ class Interview:
                          details=self._values_line(candidate, tools))
         elif tools and current[0] is None and not self._answers:
             text = t("interview_why_first", self.lang, tools=_join(names, self.lang))
-        elif tools:
-            parts = sorted({part for o in candidate.outcomes for part in o[1]} ^ set(current[1]))
-            components = [self._component_name(part) for part in parts] or [names[0]]
+        elif parts := sorted({p for o in candidate.outcomes if o[0] == current[0] for p in o[1]} ^ set(current[1])):
+            components = [self._component_name(part) for part in parts]
             text = t("interview_why_stack", self.lang, tool=names[0], components=_join(components, self.lang))
+        elif no_fit:
+            details = self._claim_line(question_id, tools[0]) if question_id in self.kb.catalogue.ids else ""
+            return t("interview_why_no_fit_only", self.lang, details=details).rstrip(": ")
         else:
             text = t("interview_why_nothing", self.lang)
         if no_fit:
