@@ -90,7 +90,9 @@ def main() -> None:
     seconds: list[float] = []
     differ: list[str] = []
     start = time.perf_counter()
-    for name, requirements in cases:
+    for done, (name, requirements) in enumerate(cases, start=1):
+        if done % 25 == 0:
+            print(f"  {done}/{len(cases)}...", file=sys.stderr, flush=True)
         full = top_pick(recommend(requirements, what_if=False).ranking)
         got, n, took, asked = converse(requirements)
         questions.append(n)

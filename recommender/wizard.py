@@ -1,12 +1,11 @@
-"""`recommender wizard`: ask the catalogue's questions in a terminal and show the recommendation.
+"""`recommender wizard`: the adaptive interview in a terminal, then the recommendation.
 
-Two halves, so that tests can drive the flow without a terminal:
+Two halves, so that tests can drive the conversation without a terminal:
 
-- `Flow`, a pure state machine over the question catalogue: which questions apply given the
-  answers so far (gates, follow-ups), defaults, back, review edits, and the Requirements that the
-  answers amount to. No I/O.
-- `TerminalUI` and `run()`, the questionary side: one prompt per question, progress, help, the
-  review screen, the report, saving and exporting.
+- `recommender.interview.Interview`, the library side: which question could change the answer
+  most, when to stop, back, and the Requirements the answers amount to. No I/O.
+- `TerminalUI`, `converse()` and `run()`, the questionary side: one prompt per question with why it
+  is asked, progress, the result with "ask me more" and the review, saving and exporting.
 
 questionary and prompt_toolkit are imported inside functions only, so `recommender --help` and
 batch mode never pay for them and the first question appears quickly.
@@ -18,13 +17,10 @@ import argparse
 import enum
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final
 
-from .catalogue import Catalogue
-from .interview import Interview, InterviewQuestion
-from .models import Context, Importance, Requirements
+from .interview import MAX_CLUSTERS, Interview, InterviewQuestion
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
@@ -35,50 +31,6 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_INPUT, EXIT_INTERRUPTED = 0, 2, 130
 
-QuestionKind = Literal["gate", "importance", "choice", "multi", "integer"]
-Value = bool | str | int | tuple[str, ...] | None
-
-# The wizard's own defaults when no --from file is given. Delivery is open and GitOps sync is
-# `high` because every team choosing among these tools deploys to Kubernetes from Git; `high`
-# rather than `must` so that accepting the defaults never excludes a tool.
-DEFAULT_OPEN_GROUPS: Final = frozenset({"delivery"})
-DEFAULT_IMPORTANCE: Final[Mapping[str, Importance]] = {"gitops_sync": "high"}
-
-# `avoid` is offered only where a team plausibly does not want the capability at all.
-AVOIDABLE: Final = frozenset({"web_ui", "image_update_automation", "sidecar_management", "non_kubernetes_targets"})
-
-IMPORTANCE_CHOICES: Final[tuple[Importance, ...]] = ("must", "high", "medium", "nice")
-MAX_CLUSTERS: Final = 100_000
-
-
-@dataclass(frozen=True)
-class FollowUp:
-    """A context question asked only while a requirement it matters for is wanted.
-
-    `after` is a requirement id (asked right after it) or a group id (asked at the group's end).
-    With no `requirements` and no `groups` the question is always asked.
-    """
-
-    context: str
-    after: str
-    requirements: frozenset[str] = frozenset()
-    groups: frozenset[str] = frozenset()
-
-
-FOLLOW_UPS: Final[tuple[FollowUp, ...]] = (
-    FollowUp("clusters", after="multi_cluster", requirements=frozenset({"multi_cluster"})),
-    # The router shifts the traffic and the metrics provider feeds the analysis: both only matter
-    # once a progressive-delivery controller is in play.
-    FollowUp("traffic_router", after="progressive",
-             requirements=frozenset({"canary", "blue_green", "ab_testing", "traffic_shaping_mesh"})),
-    FollowUp("metrics_provider", after="progressive",
-             requirements=frozenset({"canary", "blue_green", "ab_testing", "metric_analysis_rollback"})),
-    FollowUp("workload_kinds", after="workloads", groups=frozenset({"progressive", "workloads"})),
-    FollowUp("platform", after="environment"),
-    FollowUp("already_using", after="environment"),
-)
-
-
 EXPORT_SUFFIX: Final[Mapping[str, str]] = {"table": "txt", "json": "json", "markdown": "md", "adr": "md",
                                            "html": "html"}
 
@@ -88,215 +40,6 @@ def ui_text(key: str, lang: str, **values: object) -> str:
     from .strings import t
 
     return t(f"wizard_{key}", lang, **values)
-
-
-# --------------------------------------------------------------------------------------------
-# The flow: a pure state machine
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Question:
-    kind: QuestionKind
-    id: str  # the group id (gate), requirement id (importance) or context key (the rest)
-    group: str
-
-    @property
-    def key(self) -> str:
-        prefix = {"gate": "gate", "importance": "req"}.get(self.kind, "ctx")
-        return f"{prefix}:{self.id}"
-
-
-@dataclass(frozen=True)
-class Progress:
-    group: str
-    group_index: int  # 1-based
-    group_count: int
-    asked: int
-    left: int  # questions still to ask that apply now, the current one included
-
-
-class Flow:
-    """Which question comes next, given the catalogue and the answers so far.
-
-    Answers are kept for every question ever answered, also when a later answer hides it (a gate
-    closed), so reopening restores them; only the questions that apply count in `requirements()`.
-    """
-
-    def __init__(self, catalogue: Catalogue, initial: Requirements | None = None,
-                 follow_ups: Sequence[FollowUp] = FOLLOW_UPS) -> None:
-        self.catalogue = catalogue
-        self.follow_ups = tuple(f for f in follow_ups if f.context in catalogue.contexts)
-        self._notes = initial.notes if initial else None
-        self._answers: dict[str, Value] = {}
-        self._history: list[str] = []
-        self._given_context: frozenset[str] = frozenset()
-        self._seed(initial)
-
-    def _seed(self, initial: Requirements | None) -> None:
-        chosen = initial.requirements if initial else dict(DEFAULT_IMPORTANCE)
-        for group in self.catalogue.groups:
-            ids = [r.id for r in self.catalogue.requirements if r.group == group.id]
-            opened = any(i in chosen for i in ids) if initial else group.id in DEFAULT_OPEN_GROUPS
-            self._answers[f"gate:{group.id}"] = opened
-        for req_id, importance in chosen.items():
-            self._answers[f"req:{req_id}"] = importance
-        if initial:
-            given = initial.context.model_dump(exclude_defaults=True)
-            for key, value in given.items():
-                self._answers[f"ctx:{key}"] = tuple(value) if isinstance(value, list) else value
-            # A context the file already sets stays asked even when nothing triggers it, so that
-            # starting from a file and pressing Enter throughout keeps the file's answers.
-            self._given_context = frozenset(given)
-
-    # -- what applies ------------------------------------------------------------------------
-
-    def _context_question(self, key: str, group: str) -> Question:
-        spec = self.catalogue.contexts[key]
-        kind: QuestionKind = "integer" if spec.integer else "multi" if spec.multi else "choice"
-        return Question(kind, key, group)
-
-    def _wanted(self, req_id: str) -> bool:
-        """A requirement counts as wanted when its group is open and it has a positive importance."""
-        try:
-            group = self.catalogue.requirement(req_id).group
-        except KeyError:
-            return False
-        value = self._answers.get(f"req:{req_id}")
-        return self._answers.get(f"gate:{group}") is True and value in IMPORTANCE_CHOICES
-
-    def _triggered(self, follow_up: FollowUp) -> bool:
-        if follow_up.context in self._given_context:
-            return True
-        if not follow_up.requirements and not follow_up.groups:
-            return True
-        if any(self._wanted(r) for r in follow_up.requirements):
-            return True
-        return any(self._wanted(r.id) for r in self.catalogue.requirements if r.group in follow_up.groups)
-
-    def questions(self) -> list[Question]:
-        """Every question that applies now, in the order they are asked."""
-        req_ids = set(self.catalogue.ids)
-        group_ids = [g.id for g in self.catalogue.groups]
-        after: dict[str, list[FollowUp]] = {}
-        for f in self.follow_ups:
-            # An anchor the catalogue lacks (custom knowledge) moves the question to the last group.
-            anchor = f.after if f.after in req_ids or f.after in group_ids else (group_ids[-1] if group_ids else "")
-            after.setdefault(anchor, []).append(f)
-        out: list[Question] = []
-        for group in self.catalogue.groups:
-            reqs = [r for r in self.catalogue.requirements if r.group == group.id]
-            tail = [f for f in after.get(group.id, []) if self._triggered(f)]
-            if not reqs and not tail:
-                continue
-            if reqs:
-                out.append(Question("gate", group.id, group.id))
-            if reqs and self._answers.get(f"gate:{group.id}") is True:
-                for r in reqs:
-                    out.append(Question("importance", r.id, group.id))
-                    out += [self._context_question(f.context, group.id)
-                            for f in after.get(r.id, []) if self._triggered(f)]
-            out += [self._context_question(f.context, group.id) for f in tail]
-        return out
-
-    # -- moving through them ----------------------------------------------------------------------
-
-    def current(self) -> Question | None:
-        """The next question to ask, or None when every question that applies is answered (review)."""
-        asked = set(self._history)
-        return next((q for q in self.questions() if q.key not in asked), None)
-
-    def value(self, question: Question) -> Value:
-        """The answer so far, or the default the prompt starts on."""
-        value = self._answers.get(question.key)
-        if question.kind == "multi":
-            return value if isinstance(value, tuple) else ()
-        if question.kind == "gate":
-            return value is True
-        return value
-
-    def options(self, question: Question) -> list[Value]:
-        """The answers a select question offers, in display order (None: don't care / skip)."""
-        if question.kind == "gate":
-            return [True, False]
-        if question.kind == "importance":
-            opts: list[Value] = [*IMPORTANCE_CHOICES, None]
-            if question.id in AVOIDABLE or self._answers.get(question.key) == "avoid":
-                opts.append("avoid")
-            return opts
-        if question.kind in ("choice", "multi"):
-            values: list[Value] = list(self.catalogue.contexts[question.id].values)
-            return [*values, None] if question.kind == "choice" else values
-        return []
-
-    def answer(self, question: Question, value: Value) -> None:
-        """Record an answer to `question` (normally `current()`) and move on."""
-        self._check(question, value)
-        self._answers[question.key] = value
-        if question.key in self._history:
-            self._history.remove(question.key)
-        self._history.append(question.key)
-
-    def _check(self, question: Question, value: Value) -> None:
-        if question.kind == "gate" and not isinstance(value, bool):
-            raise ValueError(f"{question.key}: a gate is answered with True or False")
-        if question.kind in ("importance", "choice") and value not in self.options(question):
-            raise ValueError(f"{question.key}: {value!r} is not one of {self.options(question)}")
-        if question.kind == "multi":
-            allowed = set(self.catalogue.contexts[question.id].values)
-            if not isinstance(value, tuple) or (allowed and not set(value) <= allowed):
-                raise ValueError(f"{question.key}: {value!r} is not a tuple of {sorted(allowed)}")
-        if question.kind == "integer" and value is not None and (
-                not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_CLUSTERS):
-            raise ValueError(f"{question.key}: {value!r} is not a whole number from 1 to {MAX_CLUSTERS}")
-
-    @property
-    def can_go_back(self) -> bool:
-        applicable = {q.key for q in self.questions()}
-        return any(k in applicable for k in self._history)
-
-    def back(self) -> Question | None:
-        """Un-ask the last question that still applies, so it is asked again (its answer kept as default)."""
-        applicable = {q.key: q for q in self.questions()}
-        while self._history:
-            key = self._history.pop()
-            if key in applicable:
-                return applicable[key]
-        return None
-
-    def edit(self, question: Question) -> None:
-        """From the review: ask this question again next; questions it opens follow, then the review."""
-        if question.key in self._history:
-            self._history.remove(question.key)
-
-    def review(self) -> list[Question]:
-        """The answered questions that apply, in question order."""
-        asked = set(self._history)
-        return [q for q in self.questions() if q.key in asked]
-
-    def progress(self, question: Question) -> Progress:
-        groups = [g.id for g in self.catalogue.groups]
-        asked = set(self._history)
-        applicable = self.questions()
-        return Progress(group=question.group, group_index=groups.index(question.group) + 1,
-                        group_count=len(groups), asked=sum(q.key in asked for q in applicable),
-                        left=sum(q.key not in asked for q in applicable))
-
-    # -- the result ---------------------------------------------------------------------------
-
-    def requirements(self) -> Requirements:
-        """The Requirements the answers to the applicable questions amount to."""
-        chosen: dict[str, Importance] = {}
-        context: dict[str, Any] = {}
-        for q in self.questions():
-            value = self._answers.get(q.key)
-            if q.kind == "importance" and value in (*IMPORTANCE_CHOICES, "avoid"):
-                chosen[q.id] = value
-            elif q.kind == "multi" and value:
-                context[q.id] = list(value) if isinstance(value, tuple) else value
-            elif q.kind in ("choice", "integer") and value is not None:
-                context[q.id] = value
-        return Requirements(context=Context.model_validate(context), requirements=chosen, notes=self._notes)
 
 
 # --------------------------------------------------------------------------------------------

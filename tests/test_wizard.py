@@ -1,5 +1,4 @@
-"""The wizard: the question flow as a state machine, the questionary side through a pipe, and
-one run of the real command in a pseudo-terminal."""
+"""The wizard: the adaptive interview through a pipe, and real conversations in a pseudo-terminal."""
 
 from __future__ import annotations
 
@@ -20,7 +19,7 @@ from recommender.cli import build_parser
 from recommender.interview import Interview
 from recommender.models import Requirements
 from recommender.requirements_io import dump_requirements
-from recommender.wizard import FOLLOW_UPS, Flow, Question, main, run
+from recommender.wizard import main, run
 
 ENTER, UP, DOWN, LEFT, SPACE, CTRL_C = "\r", "\x1b[A", "\x1b[B", "\x1b[D", " ", "\x03"
 
@@ -28,99 +27,6 @@ ENTER, UP, DOWN, LEFT, SPACE, CTRL_C = "\r", "\x1b[A", "\x1b[B", "\x1b[D", " ", 
 @pytest.fixture(scope="module")
 def catalogue() -> Catalogue:
     return get_knowledge().catalogue
-
-
-def n_reqs(catalogue: Catalogue, group: str) -> int:
-    return sum(r.group == group for r in catalogue.requirements)
-
-
-def answer_all(flow: Flow, answers: dict[str, object] | None = None) -> list[str]:
-    """Answer every question in order (given answers, else the default); the keys asked."""
-    asked: list[str] = []
-    answers = answers or {}
-    while (q := flow.current()) is not None:
-        asked.append(q.key)
-        flow.answer(q, answers.get(q.key, flow.value(q)))  # type: ignore[arg-type]
-    return asked
-
-
-# --------------------------------------------------------------------------------------------
-# The flow, without a terminal
-# --------------------------------------------------------------------------------------------
-
-
-def test_defaults_open_delivery_with_gitops_high(catalogue: Catalogue) -> None:
-    flow = Flow(catalogue)
-    asked = answer_all(flow)
-    assert asked[0] == "gate:delivery"
-    assert [k for k in asked if k.startswith("gate:")] == [f"gate:{g.id}" for g in catalogue.groups]
-    assert not any(k.startswith("req:") and catalogue.requirement(k[4:]).group != "delivery" for k in asked)
-    # platform and already_using are asked once, at the end; no follow-up is triggered.
-    assert asked[-2:] == ["ctx:platform", "ctx:already_using"]
-    assert "ctx:traffic_router" not in asked and "ctx:clusters" not in asked
-    assert flow.requirements() == Requirements(requirements={"gitops_sync": "high"})
-
-
-def test_closed_gate_hides_details_and_drops_their_answers(catalogue: Catalogue) -> None:
-    flow = Flow(catalogue)
-    asked = answer_all(flow, {"gate:delivery": False, "gate:progressive": True, "req:canary": "must"})
-    assert not any(k.startswith("req:") and k[4:] in {r.id for r in catalogue.requirements if r.group == "delivery"}
-                   for k in asked)
-    assert "ctx:traffic_router" in asked and "ctx:metrics_provider" in asked and "ctx:workload_kinds" in asked
-    assert flow.requirements().requirements == {"canary": "must"}  # the default gitops_sync: high is gone
-
-
-def test_follow_ups_come_from_answers(catalogue: Catalogue) -> None:
-    flow = Flow(catalogue)
-    asked = answer_all(flow, {"req:multi_cluster": "high", "ctx:clusters": 40,
-                              "gate:progressive": True, "req:metric_analysis_rollback": "must",
-                              "ctx:metrics_provider": "datadog"})
-    assert asked[asked.index("req:multi_cluster") + 1] == "ctx:clusters"
-    # analysis needs the metrics provider but not the traffic router
-    assert "ctx:metrics_provider" in asked and "ctx:traffic_router" not in asked
-    assert "ctx:workload_kinds" in asked  # progressive delivery matters
-    req = flow.requirements()
-    assert req.context.clusters == 40 and req.context.metrics_provider == "datadog"
-    # don't care on the trigger hides the follow-up and its answer
-    flow.edit(Question("importance", "multi_cluster", "delivery"))
-    flow.answer(Question("importance", "multi_cluster", "delivery"), None)
-    assert flow.current() is None and flow.requirements().context.clusters is None
-    assert {f.context for f in FOLLOW_UPS} == set(catalogue.contexts)
-
-
-def test_back_reasks_previous_question_with_its_answer(catalogue: Catalogue) -> None:
-    flow = Flow(catalogue)
-    assert not flow.can_go_back
-    gate = flow.current()
-    assert gate is not None
-    flow.answer(gate, True)
-    q = flow.current()
-    assert q is not None and q.key == "req:gitops_sync"
-    flow.answer(q, "must")
-    assert flow.back() == q and flow.current() == q and flow.value(q) == "must"
-    assert flow.back() == gate and flow.current() == gate
-    flow.answer(gate, False)  # closing the gate skips its details
-    nxt = flow.current()
-    assert nxt is not None and nxt.key == "gate:progressive"
-
-
-def test_invalid_answers_are_refused(catalogue: Catalogue) -> None:
-    flow = Flow(catalogue)
-    with pytest.raises(ValueError):
-        flow.answer(Question("importance", "canary", "progressive"), "avoid")  # not avoidable
-    with pytest.raises(ValueError):
-        flow.answer(Question("choice", "traffic_router", "progressive"), "nginx-plus")
-    with pytest.raises(ValueError):
-        flow.answer(Question("integer", "clusters", "delivery"), 0)
-    flow.answer(Question("importance", "web_ui", "delivery"), "avoid")
-
-
-@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.name)
-def test_starting_from_a_file_and_accepting_everything_keeps_it(example: Path, catalogue: Catalogue) -> None:
-    initial = load_requirements(example)
-    flow = Flow(catalogue, initial)
-    answer_all(flow)
-    assert flow.requirements() == initial
 
 
 @pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.name)
@@ -355,8 +261,8 @@ def test_real_wizard_in_a_pty_adaptive_conversation_more_and_back(tmp_path: Path
     results = 0
     try:
         while True:
-            found = child.expect([live, now, rf"or show the recommendation{ansi}\(↑↓", rf"Export the report too\?{ansi}\(",
-                                  pexpect.EOF])
+            found = child.expect([live, now, rf"or show the recommendation{ansi}\(↑↓",
+                                  rf"Export the report too\?{ansi}\(", pexpect.EOF])
             seen.append(child.before + (child.after if isinstance(child.after, str) else ""))
             if found == 0:
                 marker = f"{child.match.group(1)}:{len(plan)}"
