@@ -57,20 +57,31 @@ def profiles(count: int, seed: int) -> Iterator[tuple[str, Requirements]]:
         yield f"profile-{n:03d}", Requirements.model_validate({"requirements": reqs, "context": context})
 
 
-def converse(requirements: Requirements) -> tuple[str | None, int, list[float], list[str]]:
-    """The interview's top pick, the questions asked, the seconds to choose each, the ids asked."""
+def converse(requirements: Requirements, reading: float = 0.0) -> tuple[str | None, int, list[float], list[str]]:
+    """The interview's top pick, the questions asked, the seconds to choose the next question after
+    each answer (a skip costs nothing: its re-runs are known), the ids asked.
+
+    With `reading` > 0, each question is prefetched and answered after that many seconds, as the
+    wizard does while a person reads it.
+    """
     iv = Interview()
     given = {**requirements.requirements, **requirements.context.model_dump(exclude_defaults=True)}
     seconds: list[float] = []
     asked: list[str] = []
+    answered = True  # the first question counts as after an answer
     while True:
         start = time.perf_counter()
         question = iv.next_question()
-        seconds.append(time.perf_counter() - start)
+        if answered:
+            seconds.append(time.perf_counter() - start)
         if question is None:
             break
         asked.append(question.id)
-        if question.id in given:
+        answered = question.id in given
+        if reading and answered:
+            iv.prefetch(question.id)
+            time.sleep(reading)
+        if answered:
             iv.answer(question.id, given[question.id])
         else:
             iv.skip(question.id)
@@ -78,6 +89,13 @@ def converse(requirements: Requirements) -> tuple[str | None, int, list[float], 
     wanted = any(i != "avoid" for i in stated.requirements.values())
     pick = top_pick(recommend(stated, what_if=False).ranking) if wanted else None
     return pick, len(asked), seconds, asked
+
+
+def figures(seconds: list[float]) -> str:
+    ordered = sorted(seconds)
+    p95 = ordered[int(0.95 * (len(ordered) - 1))]
+    return (f"median {1000 * statistics.median(ordered):.0f} ms, p95 {1000 * p95:.0f} ms, "
+            f"max {1000 * ordered[-1]:.0f} ms over {len(ordered)}")
 
 
 def main() -> None:
@@ -107,9 +125,12 @@ def main() -> None:
     print(f"top pick agrees with the full file: {agree}/{total} = {100 * agree / total:.1f}%  (target >= 95%)")
     print(f"questions asked: median {statistics.median(questions):g}, max {max(questions)}  "
           f"(targets <= 8 and <= 20); mean {statistics.mean(questions):.1f}")
-    ordered = sorted(seconds)
-    print(f"choosing one question: median {1000 * statistics.median(ordered):.0f} ms, "
-          f"p95 {1000 * ordered[int(0.95 * (len(ordered) - 1))]:.0f} ms, max {1000 * ordered[-1]:.0f} ms")
+    print(f"waiting for the next question after an answer: {figures(seconds)} (after a skip: none, the "
+          "re-runs of the state before still hold)")
+    reading = 2.0
+    felt = [s for _name, requirements in cases[:total - count] for s in converse(requirements, reading)[2]]
+    print(f"the same on the examples with the wizard's prefetch and {reading:g} s to read each answered "
+          f"question: {figures(felt)}")
     print(f"cases that differ: {len(differ)}")
     print("\n".join(differ))
 

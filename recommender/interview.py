@@ -15,6 +15,7 @@ re-running those very variants, not estimated.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,6 +77,7 @@ class _Known:
 
     current: Outcome | None = None
     found: dict[tuple[str, object], Outcome] = field(default_factory=dict)
+    busy: threading.Event | None = None  # set while a thread ranks them
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ class Interview:
 
     `knowledge`, `rules` and `lang` are taken as recommend() takes them. `initial` (a Requirements,
     e.g. a file given to `wizard --from`) counts as answered: only what could still change the
-    answer is asked. Not thread-safe: one interview is one conversation.
+    answer is asked. One interview is one conversation: call it from one thread (prefetch() works beside it).
     """
 
     def __init__(self, *, knowledge: KnowledgeBase | Path | str | None = None,
@@ -124,6 +126,8 @@ class Interview:
             self._given = frozenset(self._answers)
             self._notes = initial.notes
         self._cache: dict[tuple[object, ...], _Verdict] = {}
+        self._lock = threading.Lock()  # the outcome cache is shared with prefetch()
+        self._generation = 0
         self._outcomes: dict[tuple[object, ...], _Known] = {}
         self._likely: int | None = None
         self._cluster_values = _cluster_values(self.rules)
@@ -174,9 +178,12 @@ class Interview:
 
     def requirements(self) -> Requirements:
         """The answers so far as a Requirements (what `wizard --save` writes)."""
+        return self._requirements_of(self._answers)
+
+    def _requirements_of(self, answers: dict[str, AnswerValue]) -> Requirements:
         reqs: dict[str, Importance] = {}
         context: dict[str, Any] = {}
-        for key, value in self._answers.items():
+        for key, value in answers.items():
             if key in self.kb.catalogue.contexts:
                 context[key] = value
             else:
@@ -227,8 +234,11 @@ class Interview:
 
     def remaining(self) -> list[str]:
         """Every id not yet asked that could be asked now (requirements in catalogue order, then context)."""
-        done = set(self._history) | set(self._answers)
-        return [i for i in self._candidate_ids() if i not in done]
+        return self._remaining_of(self._answers, set(self._history))
+
+    def _remaining_of(self, answers: dict[str, AnswerValue], history: set[str]) -> list[str]:
+        done = history | set(answers)
+        return [i for i in self._candidate_ids(answers) if i not in done]
 
     def question(self, question_id: str, candidate: _Candidate | None = None) -> InterviewQuestion:
         """The question for an id, with its texts in the interview's language."""
@@ -293,20 +303,17 @@ class Interview:
 
     # -- which question ----------------------------------------------------------------------------
 
-    def _wanted(self, req_id: str) -> bool:
-        return self._answers.get(req_id) in IMPORTANCES
-
-    def _candidate_ids(self) -> list[str]:
+    def _candidate_ids(self, answers: dict[str, AnswerValue]) -> list[str]:
         cat = self.kb.catalogue
+        wanted = {k for k, v in answers.items() if v in IMPORTANCES}
         out = list(cat.ids)
         for key in cat.contexts:
             needs = CONTEXT_NEEDS.get(key)
-            if needs is not None and not any(self._wanted(r) for r in needs):
+            if needs is not None and not needs & wanted:
                 continue
             if key == "workload_kinds" and not (
                     _workload_support_differs(self.kb)
-                    and any(self._wanted(r) and cat.groups_by_requirement[r] in WORKLOAD_GROUPS
-                            for r in cat.ids)):
+                    and any(cat.groups_by_requirement.get(r) in WORKLOAD_GROUPS for r in wanted)):
                 continue
             out.append(key)
         return out
@@ -321,11 +328,8 @@ class Interview:
         # A list answer is judged by each single value; combinations are left to the review.
         return tuple([v] for v in values) if kind == "multi" else tuple(values)
 
-    def _state_key(self) -> tuple[object, ...]:
-        return tuple(sorted((k, _hashable(v)) for k, v in self._answers.items()))
-
     def _verdict(self) -> _Verdict:
-        key = (self._state_key(), frozenset(self._history))
+        key = (_state_key(self._answers), frozenset(self._history))
         found = self._cache.get(key)
         if found is None:
             found = self._evaluate()
@@ -334,41 +338,78 @@ class Interview:
             self._cache[key] = found
         return found
 
-    def _known(self) -> _Known:
-        """The outcomes found so far for the current answers. A skip changes no answer, so after
-        one the re-runs of the state before still hold and nothing is ranked again."""
-        key = self._state_key()
-        known = self._outcomes.get(key)
-        if known is None:
-            if len(self._outcomes) > 64:
-                self._outcomes.clear()
-            known = self._outcomes[key] = _Known()
+    def prefetch(self, question_id: str) -> threading.Thread:
+        """Rank, in the background, what each answer to this question leads to, while it is read.
+
+        The next question then comes without waiting for the engine. Calls replace each other: a
+        newer prefetch makes an older one stop after its current answer.
+        """
+        answers, history = dict(self._answers), set(self._history) | {question_id}
+        with self._lock:
+            self._generation += 1
+            generation = self._generation
+
+        def work() -> None:
+            for value in self._answers_for(question_id):
+                if self._generation != generation:
+                    return
+                self._fill({**answers, question_id: _stored(value)}, history)
+
+        thread = threading.Thread(target=work, name="interview-prefetch", daemon=True)
+        thread.start()
+        return thread  # to wait for it; a conversation need not
+
+    def _fill(self, answers: dict[str, AnswerValue], history: set[str]) -> _Known:
+        """The outcomes of these answers and of each single further answer, ranked where not known yet.
+
+        A skip changes no answer, so after one the re-runs of the state before still hold and
+        nothing is ranked again. Safe from two threads: a state one thread is ranking is waited for.
+        """
+        from .variants import outcomes
+
+        key = _state_key(answers)
+        while True:
+            with self._lock:
+                known = self._outcomes.get(key)
+                if known is None:
+                    if len(self._outcomes) > 64:
+                        self._outcomes.clear()
+                    known = self._outcomes[key] = _Known()
+                busy = known.busy
+                if busy is None:
+                    known.busy = threading.Event()
+                    break
+            busy.wait()
+        try:
+            base = self._requirements_of(answers)
+            # Variants that share the context are ranked as worlds of one engine session.
+            by_context: dict[str, list[tuple[tuple[str, object], Requirements]]] = {}
+            for question_id in self._remaining_of(answers, history):
+                for value in self._answers_for(question_id):
+                    found_key = (question_id, _hashable(value))
+                    if found_key not in known.found:
+                        variant = _with(base, question_id, value, self.kb)
+                        by_context.setdefault(variant.context.model_dump_json(), []).append((found_key, variant))
+            base_key = base.context.model_dump_json()
+            if known.current is None:  # the current answers ride along with the variants of their context
+                by_context.setdefault(base_key, [])
+            for context, batch in by_context.items():
+                with_base = context == base_key and known.current is None
+                found = outcomes([*(v for _k, v in batch), *([base] if with_base else [])], self.kb, self.rules)
+                if with_base:
+                    known.current = found.pop()
+                known.found.update(zip((k for k, _v in batch), found, strict=True))
+        finally:
+            with self._lock:
+                event, known.busy = known.busy, None
+            if event is not None:
+                event.set()
         return known
 
     def _evaluate(self) -> _Verdict:
-        from .variants import outcomes
-
-        base = self.requirements()
-        known = self._known()
-        pending: list[tuple[str, AnswerValue]] = []
-        # Variants that share the context are ranked as worlds of one engine session.
-        by_context: dict[str, list[tuple[tuple[str, object], Requirements]]] = {}
-        for question_id in self.remaining():
-            for value in self._answers_for(question_id):
-                pending.append((question_id, value))
-                key = (question_id, _hashable(value))
-                if key not in known.found:
-                    variant = _with(base, question_id, value, self.kb)
-                    by_context.setdefault(variant.context.model_dump_json(), []).append((key, variant))
-        base_key = base.context.model_dump_json()
-        if known.current is None:  # the current answers ride along with the variants of their context
-            by_context.setdefault(base_key, [])
-        for context, batch in by_context.items():
-            with_base = context == base_key and known.current is None
-            found = outcomes([*(v for _k, v in batch), *([base] if with_base else [])], self.kb, self.rules)
-            if with_base:
-                known.current = found.pop()
-            known.found.update(zip((k for k, _v in batch), found, strict=True))
+        known = self._fill(self._answers, set(self._history))
+        pending = [(question_id, value) for question_id in self.remaining()
+                   for value in self._answers_for(question_id)]
         assert known.current is not None
         current = known.current
         results = {i: known.found[(q, _hashable(v))] for i, (q, v) in enumerate(pending)}
@@ -456,6 +497,15 @@ def _with(base: Requirements, question_id: str, value: AnswerValue, kb: Knowledg
         context = base.context.model_copy(update={question_id: value})
         return base.model_copy(update={"context": context})
     return base.model_copy(update={"requirements": {**base.requirements, question_id: value}})
+
+
+def _state_key(answers: dict[str, AnswerValue]) -> tuple[object, ...]:
+    return tuple(sorted((k, _hashable(v)) for k, v in answers.items()))
+
+
+def _stored(value: AnswerValue) -> AnswerValue:
+    """An answer as answer() stores it (a list for a multi-value context)."""
+    return list(value) if isinstance(value, (list, tuple)) else value
 
 
 def _hashable(value: object) -> object:

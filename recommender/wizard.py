@@ -126,6 +126,7 @@ class TerminalUI:
         if q.why:
             self.console.print(f"[cyan]{escape(q.why)}[/]")
         qmark = self.progress(more)
+        self.iv.prefetch(q.id)  # while the question is read, rank what each answer leads to
         found = self.iv.value(q.id)
         current: object = self.undone.get(q.id) if found is None else found
         can_back = bool(self.iv.asked)

@@ -215,6 +215,23 @@ def test_likely_more_never_goes_up() -> None:
     assert seen == sorted(seen, reverse=True) and seen[0] > 0
 
 
+def test_prefetch_ranks_the_answers_ahead_and_changes_nothing() -> None:
+    ahead, plain = Interview(), Interview()
+    q = ahead.next_question()
+    assert q is not None
+    ahead.prefetch(q.id).join(timeout=120)
+    state = tuple(sorted({q.id: "must"}.items()))
+    assert ahead._outcomes[state].current is not None  # the state after "must" is ranked already
+    for iv in (ahead, plain):
+        iv.answer(q.id, "must")
+    a, b = ahead.next_question(), plain.next_question()
+    assert a is not None and b is not None and (a.id, a.why) == (b.id, b.why)
+    ahead.prefetch(a.id)  # a conversation goes on while one runs
+    ahead.skip(a.id)
+    plain.skip(b.id)
+    assert ahead.next_question() == plain.next_question()
+
+
 def test_recommendation_is_the_full_report_for_the_answers() -> None:
     iv = Interview(lang="ko")
     iv.answer("gitops_sync", "must")
