@@ -16,6 +16,7 @@ re-running those very variants, not estimated.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,7 @@ CONTEXT_NEEDS: Final[dict[str, frozenset[str]]] = {
 # tools' components support different kinds (checked against the knowledge base).
 WORKLOAD_GROUPS: Final = frozenset({"progressive", "workloads"})
 MAX_CLUSTERS: Final = 100_000
+PREFETCH_DELAY: Final = 0.3  # seconds; far less than it takes to read a question
 
 
 @dataclass(frozen=True)
@@ -350,6 +352,9 @@ class Interview:
             generation = self._generation
 
         def work() -> None:
+            # A question answered at once (typed ahead, or scripted) needs no look-ahead: a newer
+            # prefetch by then makes this one stop before it starts.
+            time.sleep(PREFETCH_DELAY)
             for value in self._answers_for(question_id):
                 if self._generation != generation:
                     return
