@@ -343,10 +343,11 @@ class Interview:
     def prefetch(self, question_id: str) -> threading.Thread:
         """Rank, in the background, what each answer to this question leads to, while it is read.
 
-        The next question then comes without waiting for the engine. Calls replace each other: a
-        newer prefetch makes an older one stop after its current answer.
+        The next question then comes without waiting for the engine. It stops after the answer it
+        is ranking once the question is answered or another prefetch starts.
         """
         answers, history = dict(self._answers), set(self._history) | {question_id}
+        steps = len(self._undo)
         with self._lock:
             self._generation += 1
             generation = self._generation
@@ -356,7 +357,8 @@ class Interview:
             # prefetch by then makes this one stop before it starts.
             time.sleep(PREFETCH_DELAY)
             for value in self._answers_for(question_id):
-                if self._generation != generation:
+                # Once the question is answered (or a newer one prefetched), the look-ahead is moot.
+                if self._generation != generation or len(self._undo) != steps:
                     return
                 self._fill({**answers, question_id: _stored(value)}, history)
 

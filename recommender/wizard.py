@@ -65,6 +65,9 @@ class TerminalUI:
         self.lang = lang
         self.console = console
         self._io: dict[str, Any] = {k: v for k, v in (("input", input), ("output", output)) if v is not None}
+        # Look ahead only for a person at a terminal: scripted input answers at once, and the
+        # background ranking would only compete with it for the interpreter.
+        self.look_ahead = input is None
         self._more_shown: int | None = None  # the "likely N more" last shown: it never goes up
         self._left_shown: int | None = None  # the same for "N left" after "ask me more"
         self.undone: dict[str, object] = {}  # answers taken back: the prompt starts on them when asked again
@@ -126,7 +129,8 @@ class TerminalUI:
         if q.why:
             self.console.print(f"[cyan]{escape(q.why)}[/]")
         qmark = self.progress(more)
-        self.iv.prefetch(q.id)  # while the question is read, rank what each answer leads to
+        if self.look_ahead:
+            self.iv.prefetch(q.id)  # while the question is read, rank what each answer leads to
         found = self.iv.value(q.id)
         current: object = self.undone.get(q.id) if found is None else found
         can_back = bool(self.iv.asked)
