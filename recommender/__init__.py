@@ -6,6 +6,7 @@
 
 from .api import load_requirements, recommend
 from .errors import EngineError, InputError, Problem
+from .interview import Interview, InterviewQuestion
 from .knowledge import KnowledgeBase, load_knowledge
 from .models import (
     Confidence,
@@ -41,6 +42,8 @@ __all__ = [
     "Factor",
     "Importance",
     "InputError",
+    "Interview",
+    "InterviewQuestion",
     "KnowledgeBase",
     "NoFit",
     "Problem",

@@ -103,8 +103,9 @@ class _Tally:
 
 class Ranker:
     def __init__(self, kb: KnowledgeBase, rules: RuleBase, evidence: dict[str, list[str]], lang: str,
-                 *, texts: bool = True) -> None:
+                 *, texts: bool = True, stacks: bool = False) -> None:
         self.texts = texts  # what-if re-runs need only scores and verdicts
+        self.stacks = texts or stacks  # the interview compares stacks too, without the texts
         self.kb = kb
         self.rules = rules
         self.evidence = evidence
@@ -221,7 +222,8 @@ class Ranker:
         # (two workload kinds, two routers) are two conclusions even when the effect's fields agree.
         for firing in firings:
             etype = self.effects[firing.rule][firing.effect].type
-            if etype == "derive" or (not self.texts and etype in ("stack", "miss", "note")):
+            if etype == "derive" or (not self.texts and etype in ("miss", "note")) or (
+                    not self.stacks and etype == "stack"):
                 continue
             fields = self.fields(firing)
             if etype == "stack":  # only the winner's are read: resolved once the winner is known

@@ -212,6 +212,17 @@ class RuleBase(_Strict):
                         files={r.id: self.files[r.id] for r in ordered}, digest=f"{self.digest}v")
 
     @cached_property
+    def scoring_and_stacks(self) -> RuleBase:
+        """The scoring rules and the stack suggestions: what an outcome (top pick and stack) needs."""
+        def counts(rule: Rule) -> bool:
+            return any(e.type in ("derive", "contribute", "exclude", "cover", "stack")
+                       or (e.type == "risk" and "points" in e.fields) for e in rule.effects())
+
+        kept = tuple(r for r in self.rules if counts(r))
+        return RuleBase(directory=self.directory, parameters=self.parameters, rules=kept,
+                        files={r.id: self.files[r.id] for r in kept}, digest=f"{self.digest}k")
+
+    @cached_property
     def in_worlds(self) -> RuleBase | None:
         """These rules rewritten to evaluate several variants of one team's requirements (worlds)
         in one engine session: the knowledge and context facts are asserted once and shared.

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .engine import Firing, evaluate
 from .facts import build_facts, requirement_facts, shared_facts
 from .knowledge import KnowledgeBase
-from .models import Requirements, ToolResult
+from .models import Recommendation, Requirements, ToolResult
 from .ranking import Ranker, top_pick
 from .rules import RuleBase
 
@@ -41,25 +41,35 @@ def top_picks(variants: Sequence[Requirements], kb: KnowledgeBase, rules: RuleBa
 
 def outcomes(variants: Sequence[Requirements], kb: KnowledgeBase, rules: RuleBase) -> list[Outcome]:
     """Each variant's Outcome, from one engine session where the variants share their context."""
-    return _ranked(variants, kb, rules.scoring_only)
+    return [Outcome.of(rec.ranking) for rec in _ranked(variants, kb, rules.scoring_only, stacks=False)]
 
 
 def failing_musts(variants: Sequence[Requirements], kb: KnowledgeBase,
                   rules: RuleBase) -> list[dict[str, frozenset[str]]]:
     """The musts that keep each tool out in each variant, from the verdict rules alone (no
     scores): a tool missing from a variant's mapping fails none of its musts there."""
-    return [o.failing for o in _ranked(variants, kb, rules.verdict_only)]
+    return [Outcome.of(rec.ranking).failing for rec in _ranked(variants, kb, rules.verdict_only, stacks=False)]
 
 
-def _ranked(variants: Sequence[Requirements], kb: KnowledgeBase, lean: RuleBase) -> list[Outcome]:
+PickAndStack = tuple[str | None, tuple[str, ...]]
+
+
+def picks_and_stacks(variants: Sequence[Requirements], kb: KnowledgeBase, rules: RuleBase) -> list[PickAndStack]:
+    """The top pick (as top_picks gives it) and the stack ("tool/component", in order) of each variant."""
+    return [(top_pick(rec.ranking), tuple(f"{p.tool}/{p.component}" for p in rec.stack))
+            for rec in _ranked(variants, kb, rules.scoring_and_stacks, stacks=True)]
+
+
+def _ranked(variants: Sequence[Requirements], kb: KnowledgeBase, lean: RuleBase, *,
+            stacks: bool) -> list[Recommendation]:
     worlds = lean.in_worlds
     if worlds is None or len(variants) < 2 or any(v.context != variants[0].context for v in variants):
-        picks = []
+        ranked = []
         for variant in variants:
             facts, evidence = build_facts(variant, kb, lean)
             firings, _derived = evaluate(lean, facts)
-            picks.append(Outcome.of(Ranker(kb, lean, evidence, "en", texts=False).rank(variant, firings).ranking))
-        return picks
+            ranked.append(Ranker(kb, lean, evidence, "en", texts=False, stacks=stacks).rank(variant, firings))
+        return ranked
     ids = {req_id for variant in variants for req_id in variant.requirements}
     facts, evidence = shared_facts(ids, variants[0].context, kb, lean)
     for world, variant in enumerate(variants):
@@ -70,5 +80,5 @@ def _ranked(variants: Sequence[Requirements], kb: KnowledgeBase, lean: RuleBase)
         world_of = next((fact["w"] for fact in firing.bindings.values() if "w" in fact), None)
         for world in range(len(variants)) if world_of is None else (world_of,):
             per_world[world].append(firing)
-    ranker = Ranker(kb, lean, evidence, "en", texts=False)
-    return [Outcome.of(ranker.rank(variant, found).ranking) for variant, found in zip(variants, per_world, strict=True)]
+    ranker = Ranker(kb, lean, evidence, "en", texts=False, stacks=stacks)
+    return [ranker.rank(variant, found) for variant, found in zip(variants, per_world, strict=True)]

@@ -1,12 +1,11 @@
-"""`recommender wizard`: ask the catalogue's questions in a terminal and show the recommendation.
+"""`recommender wizard`: the adaptive interview in a terminal, then the recommendation.
 
-Two halves, so that tests can drive the flow without a terminal:
+Two halves, so that tests can drive the conversation without a terminal:
 
-- `Flow`, a pure state machine over the question catalogue: which questions apply given the
-  answers so far (gates, follow-ups), defaults, back, review edits, and the Requirements that the
-  answers amount to. No I/O.
-- `TerminalUI` and `run()`, the questionary side: one prompt per question, progress, help, the
-  review screen, the report, saving and exporting.
+- `recommender.interview.Interview`, the library side: which question could change the answer
+  most, when to stop, back, and the Requirements the answers amount to. No I/O.
+- `TerminalUI`, `converse()` and `run()`, the questionary side: one prompt per question with why it
+  is asked, progress, the result with "ask me more" and the review, saving and exporting.
 
 questionary and prompt_toolkit are imported inside functions only, so `recommender --help` and
 batch mode never pay for them and the first question appears quickly.
@@ -17,68 +16,20 @@ from __future__ import annotations
 import argparse
 import enum
 import sys
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final
 
-from .catalogue import Catalogue
-from .models import Context, Importance, Requirements
-from .strings import pick
+from .interview import MAX_CLUSTERS, Interview, InterviewQuestion
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
     from prompt_toolkit.output import Output
     from rich.console import Console
 
-    from .knowledge import KnowledgeBase
     from .models import Recommendation
 
 EXIT_OK, EXIT_INPUT, EXIT_INTERRUPTED = 0, 2, 130
-
-QuestionKind = Literal["gate", "importance", "choice", "multi", "integer"]
-Value = bool | str | int | tuple[str, ...] | None
-
-# The wizard's own defaults when no --from file is given. Delivery is open and GitOps sync is
-# `high` because every team choosing among these tools deploys to Kubernetes from Git; `high`
-# rather than `must` so that accepting the defaults never excludes a tool.
-DEFAULT_OPEN_GROUPS: Final = frozenset({"delivery"})
-DEFAULT_IMPORTANCE: Final[Mapping[str, Importance]] = {"gitops_sync": "high"}
-
-# `avoid` is offered only where a team plausibly does not want the capability at all.
-AVOIDABLE: Final = frozenset({"web_ui", "image_update_automation", "sidecar_management", "non_kubernetes_targets"})
-
-IMPORTANCE_CHOICES: Final[tuple[Importance, ...]] = ("must", "high", "medium", "nice")
-MAX_CLUSTERS: Final = 100_000
-
-
-@dataclass(frozen=True)
-class FollowUp:
-    """A context question asked only while a requirement it matters for is wanted.
-
-    `after` is a requirement id (asked right after it) or a group id (asked at the group's end).
-    With no `requirements` and no `groups` the question is always asked.
-    """
-
-    context: str
-    after: str
-    requirements: frozenset[str] = frozenset()
-    groups: frozenset[str] = frozenset()
-
-
-FOLLOW_UPS: Final[tuple[FollowUp, ...]] = (
-    FollowUp("clusters", after="multi_cluster", requirements=frozenset({"multi_cluster"})),
-    # The router shifts the traffic and the metrics provider feeds the analysis: both only matter
-    # once a progressive-delivery controller is in play.
-    FollowUp("traffic_router", after="progressive",
-             requirements=frozenset({"canary", "blue_green", "ab_testing", "traffic_shaping_mesh"})),
-    FollowUp("metrics_provider", after="progressive",
-             requirements=frozenset({"canary", "blue_green", "ab_testing", "metric_analysis_rollback"})),
-    FollowUp("workload_kinds", after="workloads", groups=frozenset({"progressive", "workloads"})),
-    FollowUp("platform", after="environment"),
-    FollowUp("already_using", after="environment"),
-)
-
 
 EXPORT_SUFFIX: Final[Mapping[str, str]] = {"table": "txt", "json": "json", "markdown": "md", "adr": "md",
                                            "html": "html"}
@@ -92,274 +43,60 @@ def ui_text(key: str, lang: str, **values: object) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# The flow: a pure state machine
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Question:
-    kind: QuestionKind
-    id: str  # the group id (gate), requirement id (importance) or context key (the rest)
-    group: str
-
-    @property
-    def key(self) -> str:
-        prefix = {"gate": "gate", "importance": "req"}.get(self.kind, "ctx")
-        return f"{prefix}:{self.id}"
-
-
-@dataclass(frozen=True)
-class Progress:
-    group: str
-    group_index: int  # 1-based
-    group_count: int
-    asked: int
-    left: int  # questions still to ask that apply now, the current one included
-
-
-class Flow:
-    """Which question comes next, given the catalogue and the answers so far.
-
-    Answers are kept for every question ever answered, also when a later answer hides it (a gate
-    closed), so reopening restores them; only the questions that apply count in `requirements()`.
-    """
-
-    def __init__(self, catalogue: Catalogue, initial: Requirements | None = None,
-                 follow_ups: Sequence[FollowUp] = FOLLOW_UPS) -> None:
-        self.catalogue = catalogue
-        self.follow_ups = tuple(f for f in follow_ups if f.context in catalogue.contexts)
-        self._notes = initial.notes if initial else None
-        self._answers: dict[str, Value] = {}
-        self._history: list[str] = []
-        self._given_context: frozenset[str] = frozenset()
-        self._seed(initial)
-
-    def _seed(self, initial: Requirements | None) -> None:
-        chosen = initial.requirements if initial else dict(DEFAULT_IMPORTANCE)
-        for group in self.catalogue.groups:
-            ids = [r.id for r in self.catalogue.requirements if r.group == group.id]
-            opened = any(i in chosen for i in ids) if initial else group.id in DEFAULT_OPEN_GROUPS
-            self._answers[f"gate:{group.id}"] = opened
-        for req_id, importance in chosen.items():
-            self._answers[f"req:{req_id}"] = importance
-        if initial:
-            given = initial.context.model_dump(exclude_defaults=True)
-            for key, value in given.items():
-                self._answers[f"ctx:{key}"] = tuple(value) if isinstance(value, list) else value
-            # A context the file already sets stays asked even when nothing triggers it, so that
-            # starting from a file and pressing Enter throughout keeps the file's answers.
-            self._given_context = frozenset(given)
-
-    # -- what applies ------------------------------------------------------------------------
-
-    def _context_question(self, key: str, group: str) -> Question:
-        spec = self.catalogue.contexts[key]
-        kind: QuestionKind = "integer" if spec.integer else "multi" if spec.multi else "choice"
-        return Question(kind, key, group)
-
-    def _wanted(self, req_id: str) -> bool:
-        """A requirement counts as wanted when its group is open and it has a positive importance."""
-        try:
-            group = self.catalogue.requirement(req_id).group
-        except KeyError:
-            return False
-        value = self._answers.get(f"req:{req_id}")
-        return self._answers.get(f"gate:{group}") is True and value in IMPORTANCE_CHOICES
-
-    def _triggered(self, follow_up: FollowUp) -> bool:
-        if follow_up.context in self._given_context:
-            return True
-        if not follow_up.requirements and not follow_up.groups:
-            return True
-        if any(self._wanted(r) for r in follow_up.requirements):
-            return True
-        return any(self._wanted(r.id) for r in self.catalogue.requirements if r.group in follow_up.groups)
-
-    def questions(self) -> list[Question]:
-        """Every question that applies now, in the order they are asked."""
-        req_ids = set(self.catalogue.ids)
-        group_ids = [g.id for g in self.catalogue.groups]
-        after: dict[str, list[FollowUp]] = {}
-        for f in self.follow_ups:
-            # An anchor the catalogue lacks (custom knowledge) moves the question to the last group.
-            anchor = f.after if f.after in req_ids or f.after in group_ids else (group_ids[-1] if group_ids else "")
-            after.setdefault(anchor, []).append(f)
-        out: list[Question] = []
-        for group in self.catalogue.groups:
-            reqs = [r for r in self.catalogue.requirements if r.group == group.id]
-            tail = [f for f in after.get(group.id, []) if self._triggered(f)]
-            if not reqs and not tail:
-                continue
-            if reqs:
-                out.append(Question("gate", group.id, group.id))
-            if reqs and self._answers.get(f"gate:{group.id}") is True:
-                for r in reqs:
-                    out.append(Question("importance", r.id, group.id))
-                    out += [self._context_question(f.context, group.id)
-                            for f in after.get(r.id, []) if self._triggered(f)]
-            out += [self._context_question(f.context, group.id) for f in tail]
-        return out
-
-    # -- moving through them ----------------------------------------------------------------------
-
-    def current(self) -> Question | None:
-        """The next question to ask, or None when every question that applies is answered (review)."""
-        asked = set(self._history)
-        return next((q for q in self.questions() if q.key not in asked), None)
-
-    def value(self, question: Question) -> Value:
-        """The answer so far, or the default the prompt starts on."""
-        value = self._answers.get(question.key)
-        if question.kind == "multi":
-            return value if isinstance(value, tuple) else ()
-        if question.kind == "gate":
-            return value is True
-        return value
-
-    def options(self, question: Question) -> list[Value]:
-        """The answers a select question offers, in display order (None: don't care / skip)."""
-        if question.kind == "gate":
-            return [True, False]
-        if question.kind == "importance":
-            opts: list[Value] = [*IMPORTANCE_CHOICES, None]
-            if question.id in AVOIDABLE or self._answers.get(question.key) == "avoid":
-                opts.append("avoid")
-            return opts
-        if question.kind in ("choice", "multi"):
-            values: list[Value] = list(self.catalogue.contexts[question.id].values)
-            return [*values, None] if question.kind == "choice" else values
-        return []
-
-    def answer(self, question: Question, value: Value) -> None:
-        """Record an answer to `question` (normally `current()`) and move on."""
-        self._check(question, value)
-        self._answers[question.key] = value
-        if question.key in self._history:
-            self._history.remove(question.key)
-        self._history.append(question.key)
-
-    def _check(self, question: Question, value: Value) -> None:
-        if question.kind == "gate" and not isinstance(value, bool):
-            raise ValueError(f"{question.key}: a gate is answered with True or False")
-        if question.kind in ("importance", "choice") and value not in self.options(question):
-            raise ValueError(f"{question.key}: {value!r} is not one of {self.options(question)}")
-        if question.kind == "multi":
-            allowed = set(self.catalogue.contexts[question.id].values)
-            if not isinstance(value, tuple) or (allowed and not set(value) <= allowed):
-                raise ValueError(f"{question.key}: {value!r} is not a tuple of {sorted(allowed)}")
-        if question.kind == "integer" and value is not None and (
-                not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_CLUSTERS):
-            raise ValueError(f"{question.key}: {value!r} is not a whole number from 1 to {MAX_CLUSTERS}")
-
-    @property
-    def can_go_back(self) -> bool:
-        applicable = {q.key for q in self.questions()}
-        return any(k in applicable for k in self._history)
-
-    def back(self) -> Question | None:
-        """Un-ask the last question that still applies, so it is asked again (its answer kept as default)."""
-        applicable = {q.key: q for q in self.questions()}
-        while self._history:
-            key = self._history.pop()
-            if key in applicable:
-                return applicable[key]
-        return None
-
-    def edit(self, question: Question) -> None:
-        """From the review: ask this question again next; questions it opens follow, then the review."""
-        if question.key in self._history:
-            self._history.remove(question.key)
-
-    def review(self) -> list[Question]:
-        """The answered questions that apply, in question order."""
-        asked = set(self._history)
-        return [q for q in self.questions() if q.key in asked]
-
-    def progress(self, question: Question) -> Progress:
-        groups = [g.id for g in self.catalogue.groups]
-        asked = set(self._history)
-        applicable = self.questions()
-        return Progress(group=question.group, group_index=groups.index(question.group) + 1,
-                        group_count=len(groups), asked=sum(q.key in asked for q in applicable),
-                        left=sum(q.key not in asked for q in applicable))
-
-    # -- the result ---------------------------------------------------------------------------
-
-    def requirements(self) -> Requirements:
-        """The Requirements the answers to the applicable questions amount to."""
-        chosen: dict[str, Importance] = {}
-        context: dict[str, Any] = {}
-        for q in self.questions():
-            value = self._answers.get(q.key)
-            if q.kind == "importance" and value in (*IMPORTANCE_CHOICES, "avoid"):
-                chosen[q.id] = value
-            elif q.kind == "multi" and value:
-                context[q.id] = list(value) if isinstance(value, tuple) else value
-            elif q.kind in ("choice", "integer") and value is not None:
-                context[q.id] = value
-        return Requirements(context=Context.model_validate(context), requirements=chosen, notes=self._notes)
-
-
-# --------------------------------------------------------------------------------------------
 # The terminal side
 # --------------------------------------------------------------------------------------------
 
 
 class Nav(enum.Enum):
     BACK = "back"
+    SKIP = "skip"
+
+
+# What the wizard offers once the answer stands.
+AFTER_DONE, AFTER_MORE, AFTER_REVIEW = "done", "more", "review"
 
 
 class TerminalUI:
-    """Renders Flow questions with questionary; `input`/`output` let tests use a pipe."""
+    """Renders the interview's questions with questionary; `input`/`output` let tests use a pipe."""
 
-    def __init__(self, flow: Flow, lang: str, console: Console, *, input: Input | None = None,
-                 output: Output | None = None, knowledge: KnowledgeBase | None = None) -> None:
-        self.knowledge = knowledge  # to say which tools an answer separates (WHY this question)
-        self.flow = flow
+    def __init__(self, iv: Interview, lang: str, console: Console, *, input: Input | None = None,
+                 output: Output | None = None) -> None:
+        self.iv = iv
         self.lang = lang
         self.console = console
         self._io: dict[str, Any] = {k: v for k, v in (("input", input), ("output", output)) if v is not None}
-        self._last_group: str | None = None
+        # Look ahead only for a person at a terminal: scripted input answers at once, and the
+        # background ranking would only compete with it for the interpreter.
+        self.look_ahead = input is None
+        self._more_shown: int | None = None  # the "likely N more" last shown: it never goes up
+        self._left_shown: int | None = None  # the same for "N left" after "ask me more"
+        self.undone: dict[str, object] = {}  # answers taken back: the prompt starts on them when asked again
 
     def t(self, key: str, **values: object) -> str:
         return ui_text(key, self.lang, **values)
 
     # -- texts -----------------------------------------------------------------------------------
 
-    def title(self, q: Question) -> str:
-        cat = self.flow.catalogue
-        if q.kind == "gate":
-            group = cat.group(q.id)
-            return pick(group.gate, self.lang) or f"{pick(group.title, self.lang)}?"
-        if q.kind == "importance":
-            return pick(cat.requirement(q.id).title, self.lang)
-        return pick(cat.contexts[q.id].title, self.lang)
-
-    def help(self, q: Question) -> str:
-        cat = self.flow.catalogue
-        if q.kind == "gate":
-            return pick(cat.group(q.id).help, self.lang)
-        if q.kind == "importance":
-            r = cat.requirement(q.id)
-            text = pick(r.help, self.lang) or pick(r.definition, self.lang)
-            if self.knowledge is not None:
-                from .explain import separates
-
-                text = f"{text}\n{separates(q.id, self.knowledge, self.lang)}"
-            return text
-        return pick(cat.contexts[q.id].help, self.lang)
-
-    def label(self, q: Question, value: Value) -> str:
+    def label(self, q: InterviewQuestion, value: object) -> str:
         """How an answer reads in a choice list and on the review screen."""
-        if q.kind == "gate":
-            return self.t("yes") if value else self.t("no")
+        if value is None:
+            return self.t("dont_care") if q.kind == "importance" else self.t("skip")
         if q.kind == "importance":
-            return self.t(str(value)) if value is not None else self.t("dont_care")
-        if q.kind == "choice":
-            return str(value) if value is not None else self.t("skip")
-        if isinstance(value, tuple):
-            return ", ".join(value) if value else self.t("none")
-        return self.t("none") if value is None else str(value)
+            return self.t(str(value))
+        if isinstance(value, (list, tuple)):
+            return ", ".join(map(str, value)) if value else self.t("none")
+        return str(value)
+
+    def progress(self, more: bool) -> str:
+        """`[3 asked · likely 4 more]`; after "ask me more", `[9 asked · 12 left]`. Neither figure
+        ever goes up, also across back (an answer can open a question, so each is held down)."""
+        if more and not self.iv.could_change():
+            left = len(self.iv.remaining())
+            self._left_shown = left if self._left_shown is None else min(self._left_shown, left)
+            return self.t("progress_more", asked=self.iv.asked, left=max(self._left_shown, 1))
+        likely = self.iv.likely_more()
+        self._more_shown = likely if self._more_shown is None else min(self._more_shown, likely)
+        return self.t("progress_adaptive", asked=self.iv.asked, more=max(self._more_shown, 1))
 
     # -- prompts ---------------------------------------------------------------------------------
 
@@ -376,51 +113,58 @@ class TerminalUI:
         question.application.key_bindings = merge_key_bindings([question.application.key_bindings, extra])
         return question
 
-    def _header(self, q: Question) -> None:
+    def ask(self, q: InterviewQuestion, *, more: bool = False) -> object:
+        """One question on screen: the answer as in a requirements file, Nav.SKIP or Nav.BACK.
+
+        The question itself is printed above the prompt, so a long one wraps at any width (a
+        prompt line is cut at the terminal's edge); the prompt line holds the progress only.
+        """
+        import questionary
         from rich.markup import escape
 
-        if q.group != self._last_group:
-            self._last_group = q.group
-            progress = self.flow.progress(q)
-            group = self.flow.catalogue.group(q.group)
-            self.console.rule(escape(self.t("group", title=pick(group.title, self.lang),
-                                             index=progress.group_index, count=progress.group_count)))
-        text = self.help(q)
-        if text:
-            self.console.print(f"[dim]{escape(text)}[/]")
-
-    def ask(self, q: Question) -> Value | Nav:
-        """One question on screen; the answer, or Nav.BACK."""
-        import questionary
-
-        self._header(q)
-        progress = self.flow.progress(q)
-        qmark = self.t("progress", index=progress.group_index, count=progress.group_count, left=progress.left)
-        message = self.t("how_important", title=self.title(q)) if q.kind == "importance" else self.title(q)
-        current = self.flow.value(q)
+        self.console.print()
+        self.console.print(f"[bold]{escape(q.text)}[/]")
+        if q.help:
+            self.console.print(f"[dim]{escape(q.help)}[/]")
+        if q.why:
+            self.console.print(f"[cyan]{escape(q.why)}[/]")
+        qmark = self.progress(more)
+        if self.look_ahead:
+            self.iv.prefetch(q.id)  # while the question is read, rank what each answer leads to
+        found = self.iv.value(q.id)
+        current: object = self.undone.get(q.id) if found is None else found
+        can_back = bool(self.iv.asked)
         if q.kind == "multi":
-            choices = [questionary.Choice(str(v), value=v, checked=isinstance(current, tuple) and v in current)
-                       for v in self.flow.options(q)]
-            prompt = self._with_back_key(questionary.checkbox(message, choices=choices, qmark=qmark,
+            chosen = current if isinstance(current, list) else []
+            choices = [questionary.Choice(v, value=v, checked=v in chosen) for v in q.choices]
+            prompt = self._with_back_key(questionary.checkbox("", choices=choices, qmark=qmark,
                                                               instruction=self.t("multi_hint"), **self._io))
+            # questionary echoes an empty answer as "done": the prompt is erased and the answer
+            # echoed here instead, as the review shows it.
+            prompt.application.erase_when_done = True
+            _no_done(prompt.application)
             result = prompt.unsafe_ask()
-            return result if result is Nav.BACK else tuple(result)
+            if result is Nav.BACK:
+                return Nav.BACK if can_back else Nav.SKIP
+            self.console.print(f"{qmark} {self.label(q, list(result) if result else None)}", highlight=False,
+                               markup=False)
+            return list(result) if result else Nav.SKIP
         if q.kind == "integer":
-            return self._ask_integer(message, qmark, current)
-        options = self.flow.options(q)
+            return self._ask_integer(qmark, current)
+        options: list[object] = [*q.choices, None]
         choices = [questionary.Choice(self.label(q, v), value=i) for i, v in enumerate(options)]
-        if self.flow.can_go_back:
+        if can_back:
             choices.append(questionary.Choice(self.t("back"), value=-1))
-        default = options.index(current) if current in options else 0
-        prompt = self._with_back_key(questionary.select(message, choices=choices, default=choices[default],
+        default = options.index(current) if current in options else len(q.choices)
+        prompt = self._with_back_key(questionary.select("", choices=choices, default=choices[default],
                                                         qmark=qmark, instruction=self.t("select_hint"), **self._io))
         picked = prompt.unsafe_ask()
         if picked is Nav.BACK or picked == -1:
-            return Nav.BACK
-        index: int = picked
-        return options[index]
+            return Nav.BACK if can_back else Nav.SKIP
+        value = options[picked]
+        return Nav.SKIP if value is None else value
 
-    def _ask_integer(self, message: str, qmark: str, current: Value) -> Value | Nav:
+    def _ask_integer(self, qmark: str, current: object) -> object:
         import questionary
 
         def valid(text: str) -> bool | str:
@@ -430,43 +174,41 @@ class TerminalUI:
             return self.t("integer_error", max=MAX_CLUSTERS)
 
         default = "" if current is None else str(current)
-        text = questionary.text(message, default=default, validate=valid, qmark=qmark,
+        text = questionary.text("", default=default, validate=valid, qmark=qmark,
                                 instruction=self.t("integer_hint"), **self._io).unsafe_ask().strip()
         if text == "<":
-            return Nav.BACK
-        return int(text) if text else None
+            return Nav.BACK if self.iv.asked else Nav.SKIP
+        return int(text) if text else Nav.SKIP
 
-    def review(self) -> Question | Nav | None:
-        """The review screen: a question to change, None to finish, or Nav.BACK."""
+    def review(self) -> str | Nav | None:
+        """The review screen, listing what was answered: an id to change, None to finish, or Nav.BACK."""
         import questionary
 
-        items = self.flow.review()
+        answered = self.iv.answered
         choices: list[Any] = [questionary.Choice(self.t("review_done"), value=-2), questionary.Separator()]
-        for i, q in enumerate(items):
-            group = pick(self.flow.catalogue.group(q.group).title, self.lang)
-            choices.append(questionary.Choice(f"{group} › {self.title(q)}: {self.label(q, self.flow.value(q))}",
-                                              value=i))
-        if self.flow.can_go_back:
-            choices.append(questionary.Choice(self.t("back"), value=-1))
-        self._last_group = None  # the next question after an edit shows its group again
+        for i, question_id in enumerate(answered):
+            q = self.iv.question(question_id)
+            choices.append(questionary.Choice(f"{q.text}: {self.label(q, self.iv.value(question_id))}", value=i))
+        choices.append(questionary.Choice(self.t("back"), value=-1))
         prompt = self._with_back_key(questionary.select(self.t("review"), choices=choices, default=choices[0],
                                                         instruction=self.t("select_hint"), **self._io))
         picked = prompt.unsafe_ask()
         if picked is Nav.BACK or picked == -1:
             return Nav.BACK
-        return None if picked == -2 else items[picked]
+        return None if picked == -2 else answered[picked]
 
     def confirm(self, message: str, default: bool) -> bool:
-        import questionary
-
-        return bool(questionary.confirm(message, default=default, **self._io).unsafe_ask())
+        """A yes/no question, as a two-line choice: its labels and hint are in the wizard's language."""
+        options = [("yes", self.t("yes")), ("no", self.t("no"))]
+        return self.choose(message, options if default else options[::-1]) == "yes"
 
     def choose(self, message: str, options: Sequence[tuple[str, str]]) -> str:
         """A plain select over (value, label) pairs; the first is the default."""
         import questionary
 
         choices = [questionary.Choice(label, value=value) for value, label in options]
-        return str(questionary.select(message, choices=choices, default=choices[0], **self._io).unsafe_ask())
+        return str(questionary.select(message, choices=choices, default=choices[0],
+                                      instruction=self.t("choose_hint"), **self._io).unsafe_ask())
 
     def path(self, message: str, default: str, force: bool) -> Path:
         import questionary
@@ -475,6 +217,31 @@ class TerminalUI:
             return path_problem(Path(text.strip()) if text.strip() else None, force, self.lang) or True
 
         return Path(questionary.text(message, default=default, validate=valid, **self._io).unsafe_ask().strip())
+
+
+def _no_done(app: Any) -> None:
+    """Keep questionary's English "done" out of a checkbox's last frame (drawn just before it is erased).
+
+    The prompt line's text comes from the PromptSession that questionary builds; it is found
+    through the layout and its answer token replaced. Without it, only that frame differs.
+    """
+    from prompt_toolkit.formatted_text import to_formatted_text
+    from prompt_toolkit.shortcuts import PromptSession
+
+    sessions: list[Any] = []
+    for window in app.layout.find_all_windows():
+        for cell in getattr(getattr(window.content, "text", None), "__closure__", None) or ():
+            owner = getattr(cell.cell_contents, "__self__", cell.cell_contents)
+            if isinstance(owner, PromptSession) and callable(owner.message) and owner not in sessions:
+                sessions.append(owner)
+    for session in sessions:
+        original = session.message
+
+        def message(original: Any = original) -> Any:
+            return [(style, "" if style == "class:answer" else text, *rest)
+                    for style, text, *rest in to_formatted_text(original())]
+
+        session.message = message
 
 
 def path_problem(path: Path | None, force: bool, lang: str) -> str | None:
@@ -504,29 +271,60 @@ def free_name(stem: str, suffix: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def interview(flow: Flow, ui: TerminalUI) -> Requirements:
-    """Ask until the review screen is left with 'show the recommendation'."""
+def go_back(iv: Interview, ui: TerminalUI) -> None:
+    """Undo the last answer; asked again, its prompt starts on it."""
+    if iv.history:
+        last = iv.history[-1]
+        ui.undone[last] = iv.value(last)
+    iv.back()
+
+
+def converse(iv: Interview, ui: TerminalUI, show: Callable[[Recommendation], None]) -> Recommendation:
+    """Ask until nothing left can change the answer, show it, and offer more questions or a review.
+
+    Returns the Recommendation the user accepted.
+    """
+    more = False
     while True:
-        question = flow.current()
-        if question is None:
-            picked = ui.review()
-            if picked is None:
-                requirements = flow.requirements()
-                if any(i != "avoid" for i in requirements.requirements.values()):
-                    return requirements
-                # Nothing wanted means nothing to rank: say so and stay on the review screen.
-                ui.console.print(f"[yellow]{ui.t('nothing_stated')}[/]")
-                continue
-            if picked is Nav.BACK:
-                flow.back()
+        question = iv.next_question(exhaustive=more)
+        if question is not None:
+            answer = ui.ask(question, more=more)
+            if answer is Nav.BACK:
+                go_back(iv, ui)
+            elif answer is Nav.SKIP:
+                iv.skip(question.id)
             else:
-                flow.edit(picked)
+                iv.answer(question.id, answer)  # type: ignore[arg-type]  # a value the prompt offered
             continue
-        answer = ui.ask(question)
-        if answer is Nav.BACK:
-            flow.back()
-        else:
-            flow.answer(question, answer)
+        if not any(i != "avoid" for i in iv.requirements().requirements.values()):
+            # Nothing wanted means nothing to rank: say so and ask the last question again.
+            ui.console.print(f"[yellow]{ui.t('nothing_stated')}[/]")
+            if iv.back() is None:
+                more = True
+            continue
+        ui.console.print(f"[dim]{ui.t('working')}[/]")
+        rec = iv.recommendation()
+        show(rec)
+        options = [(AFTER_DONE, ui.t("after_done"))]
+        if iv.remaining():
+            options.append((AFTER_MORE, ui.t("after_more", count=len(iv.remaining()))))
+        options.append((AFTER_REVIEW, ui.t("after_review")))
+        action = ui.choose(ui.t("after_result"), options)
+        if action == AFTER_DONE:
+            return rec
+        if action == AFTER_MORE:
+            more = True
+            continue
+        while (picked := ui.review()) is not None:
+            if picked is Nav.BACK:
+                go_back(iv, ui)
+                break
+            question = iv.question(str(picked))
+            answer = ui.ask(question, more=True)
+            if answer is Nav.SKIP:
+                iv.skip(question.id)
+            elif answer is not Nav.BACK:
+                iv.answer(question.id, answer)  # type: ignore[arg-type]
 
 
 def _formats() -> tuple[str, ...]:
@@ -570,7 +368,7 @@ def run(args: argparse.Namespace, *, input: Input | None = None, output: Output 
 
 def _run(args: argparse.Namespace, lang: str, console: Console, input: Input | None, output: Output | None,
          written: list[Path]) -> int:
-    from .api import get_knowledge, get_rules, load_requirements, recommend
+    from .api import get_knowledge, get_rules, load_requirements
     from .cli_common import write_atomic
     from .errors import InputError, Problem
     from .requirements_io import dump_requirements
@@ -585,13 +383,10 @@ def _run(args: argparse.Namespace, lang: str, console: Console, input: Input | N
     from_file: Path | None = getattr(args, "from_file", None)
     initial = load_requirements(from_file, knowledge=kb) if from_file is not None else None
 
-    flow = Flow(kb.catalogue, initial)
-    ui = TerminalUI(flow, lang, console, input=input, output=output, knowledge=kb)
-    requirements = interview(flow, ui)
-
-    console.print(f"[dim]{ui.t('working')}[/]")
-    rec = recommend(requirements, knowledge=kb, rules=rules, lang=lang)
-    _show(rec, console)
+    iv = Interview(knowledge=kb, rules=rules, lang=lang, initial=initial)
+    ui = TerminalUI(iv, lang, console, input=input, output=output)
+    rec = converse(iv, ui, lambda found: _show(found, console))
+    requirements = iv.requirements()
 
     if save is None and ui.confirm(ui.t("save_confirm"), default=True):
         save = ui.path(ui.t("save_path"), free_name("requirements", "yaml"), force)

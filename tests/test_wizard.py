@@ -1,11 +1,10 @@
-"""The wizard: the question flow as a state machine, the questionary side through a pipe, and
-one run of the real command in a pseudo-terminal."""
+"""The wizard: the adaptive interview through a pipe, and real conversations in a pseudo-terminal."""
 
 from __future__ import annotations
 
 import io
-import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -17,9 +16,10 @@ from conftest import EXAMPLES, ROOT
 from recommender.api import get_knowledge, load_requirements, recommend
 from recommender.catalogue import Catalogue
 from recommender.cli import build_parser
+from recommender.interview import Interview
 from recommender.models import Requirements
 from recommender.requirements_io import dump_requirements
-from recommender.wizard import FOLLOW_UPS, Flow, Question, main, run
+from recommender.wizard import main, run
 
 ENTER, UP, DOWN, LEFT, SPACE, CTRL_C = "\r", "\x1b[A", "\x1b[B", "\x1b[D", " ", "\x03"
 
@@ -27,99 +27,6 @@ ENTER, UP, DOWN, LEFT, SPACE, CTRL_C = "\r", "\x1b[A", "\x1b[B", "\x1b[D", " ", 
 @pytest.fixture(scope="module")
 def catalogue() -> Catalogue:
     return get_knowledge().catalogue
-
-
-def n_reqs(catalogue: Catalogue, group: str) -> int:
-    return sum(r.group == group for r in catalogue.requirements)
-
-
-def answer_all(flow: Flow, answers: dict[str, object] | None = None) -> list[str]:
-    """Answer every question in order (given answers, else the default); the keys asked."""
-    asked: list[str] = []
-    answers = answers or {}
-    while (q := flow.current()) is not None:
-        asked.append(q.key)
-        flow.answer(q, answers.get(q.key, flow.value(q)))  # type: ignore[arg-type]
-    return asked
-
-
-# --------------------------------------------------------------------------------------------
-# The flow, without a terminal
-# --------------------------------------------------------------------------------------------
-
-
-def test_defaults_open_delivery_with_gitops_high(catalogue: Catalogue) -> None:
-    flow = Flow(catalogue)
-    asked = answer_all(flow)
-    assert asked[0] == "gate:delivery"
-    assert [k for k in asked if k.startswith("gate:")] == [f"gate:{g.id}" for g in catalogue.groups]
-    assert not any(k.startswith("req:") and catalogue.requirement(k[4:]).group != "delivery" for k in asked)
-    # platform and already_using are asked once, at the end; no follow-up is triggered.
-    assert asked[-2:] == ["ctx:platform", "ctx:already_using"]
-    assert "ctx:traffic_router" not in asked and "ctx:clusters" not in asked
-    assert flow.requirements() == Requirements(requirements={"gitops_sync": "high"})
-
-
-def test_closed_gate_hides_details_and_drops_their_answers(catalogue: Catalogue) -> None:
-    flow = Flow(catalogue)
-    asked = answer_all(flow, {"gate:delivery": False, "gate:progressive": True, "req:canary": "must"})
-    assert not any(k.startswith("req:") and k[4:] in {r.id for r in catalogue.requirements if r.group == "delivery"}
-                   for k in asked)
-    assert "ctx:traffic_router" in asked and "ctx:metrics_provider" in asked and "ctx:workload_kinds" in asked
-    assert flow.requirements().requirements == {"canary": "must"}  # the default gitops_sync: high is gone
-
-
-def test_follow_ups_come_from_answers(catalogue: Catalogue) -> None:
-    flow = Flow(catalogue)
-    asked = answer_all(flow, {"req:multi_cluster": "high", "ctx:clusters": 40,
-                              "gate:progressive": True, "req:metric_analysis_rollback": "must",
-                              "ctx:metrics_provider": "datadog"})
-    assert asked[asked.index("req:multi_cluster") + 1] == "ctx:clusters"
-    # analysis needs the metrics provider but not the traffic router
-    assert "ctx:metrics_provider" in asked and "ctx:traffic_router" not in asked
-    assert "ctx:workload_kinds" in asked  # progressive delivery matters
-    req = flow.requirements()
-    assert req.context.clusters == 40 and req.context.metrics_provider == "datadog"
-    # don't care on the trigger hides the follow-up and its answer
-    flow.edit(Question("importance", "multi_cluster", "delivery"))
-    flow.answer(Question("importance", "multi_cluster", "delivery"), None)
-    assert flow.current() is None and flow.requirements().context.clusters is None
-    assert {f.context for f in FOLLOW_UPS} == set(catalogue.contexts)
-
-
-def test_back_reasks_previous_question_with_its_answer(catalogue: Catalogue) -> None:
-    flow = Flow(catalogue)
-    assert not flow.can_go_back
-    gate = flow.current()
-    assert gate is not None
-    flow.answer(gate, True)
-    q = flow.current()
-    assert q is not None and q.key == "req:gitops_sync"
-    flow.answer(q, "must")
-    assert flow.back() == q and flow.current() == q and flow.value(q) == "must"
-    assert flow.back() == gate and flow.current() == gate
-    flow.answer(gate, False)  # closing the gate skips its details
-    nxt = flow.current()
-    assert nxt is not None and nxt.key == "gate:progressive"
-
-
-def test_invalid_answers_are_refused(catalogue: Catalogue) -> None:
-    flow = Flow(catalogue)
-    with pytest.raises(ValueError):
-        flow.answer(Question("importance", "canary", "progressive"), "avoid")  # not avoidable
-    with pytest.raises(ValueError):
-        flow.answer(Question("choice", "traffic_router", "progressive"), "nginx-plus")
-    with pytest.raises(ValueError):
-        flow.answer(Question("integer", "clusters", "delivery"), 0)
-    flow.answer(Question("importance", "web_ui", "delivery"), "avoid")
-
-
-@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.name)
-def test_starting_from_a_file_and_accepting_everything_keeps_it(example: Path, catalogue: Catalogue) -> None:
-    initial = load_requirements(example)
-    flow = Flow(catalogue, initial)
-    answer_all(flow)
-    assert flow.requirements() == initial
 
 
 @pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.name)
@@ -185,122 +92,121 @@ def top_tool(path: Path) -> str:
     return rec.top.tool
 
 
-def test_defaults_all_the_way_reach_a_result_and_save(wizard: Drive, catalogue: Catalogue, tmp_path: Path) -> None:
-    # gate + delivery details, the other gates, platform and already_using, review, save?, path, export?
-    prompts = 1 + n_reqs(catalogue, "delivery") + (len(catalogue.groups) - 1) + 2 + 1 + 1 + 1 + 1
-    s = wizard(ENTER * prompts)
+def skips_to_stop(initial: Requirements | None = None, answers: dict[str, object] | None = None) -> list[str]:
+    """The questions the interview asks when every one is skipped (Enter on each prompt)."""
+    iv = Interview(initial=initial)
+    for key, value in (answers or {}).items():
+        iv.answer(key, value)  # type: ignore[arg-type]
+    asked = []
+    while (q := iv.next_question()) is not None:
+        asked.append(q.id)
+        iv.skip(q.id)
+    return asked
+
+
+def skips_until_stop(iv: Interview, *, exhaustive: bool = False) -> list[str]:
+    asked = []
+    while (q := iv.next_question(exhaustive=exhaustive)) is not None:
+        asked.append(q.id)
+        iv.skip(q.id)
+    return asked
+
+
+EXAMPLE = EXAMPLES / "canary-on-istio.yaml"
+
+
+@pytest.fixture(scope="module")
+def from_example() -> list[str]:
+    return skips_to_stop(load_requirements(EXAMPLE))
+
+
+def test_from_file_asks_only_what_can_change_it_then_saves(wizard: Drive, from_example: list[str],
+                                                           tmp_path: Path) -> None:
+    given = load_requirements(EXAMPLE)
+    assert not set(from_example) & set(given.requirements)  # the file's answers are not asked again
+    # each question skipped, the result: done, export: no
+    s = wizard(ENTER * len(from_example) + ENTER + ENTER, "--from", str(EXAMPLE), "--save", "again.yaml")
     assert s.rc == 0, s.err
-    assert "Ranking" in s.out and "Suggested stack" in s.out
-    saved = tmp_path / "requirements.yaml"
-    assert load_requirements(saved) == Requirements(requirements={"gitops_sync": "high"})
-    assert "recommender recommend requirements.yaml" in s.out
-    assert top_tool(saved) == "argo"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["requirements.yaml"]
+    assert load_requirements(tmp_path / "again.yaml") == given
+    assert "Your answer decides between" in " ".join(s.out.split())  # each question says why it is asked
+    assert s.out.count("Ranking the tools") == 1 and f"1. {recommend(given).ranking[0].name}" in s.out
 
 
-def test_one_enter_short_is_a_cancel_not_a_result(wizard: Drive, catalogue: Catalogue, tmp_path: Path) -> None:
-    prompts = 1 + n_reqs(catalogue, "delivery") + (len(catalogue.groups) - 1) + 2 + 1 + 1 + 1 + 1
-    s = wizard(ENTER * (prompts - 1))
+def test_one_enter_short_is_a_cancel_not_a_result(wizard: Drive, from_example: list[str], tmp_path: Path) -> None:
+    s = wizard(ENTER * (len(from_example) + 1), "--from", str(EXAMPLE), "--save", "out.yaml")
     assert s.rc == 130 and "cancelled, nothing written" in s.err
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_closed_gate_details_are_not_asked(wizard: Drive, catalogue: Catalogue, tmp_path: Path) -> None:
-    # delivery: No; the other gates: default No; platform, already_using; review: show. Nothing
-    # is wanted, so the wizard says so and stays on the review screen; then Ctrl-C.
-    keys = DOWN + ENTER + ENTER * (len(catalogue.groups) - 1) + ENTER * 2 + ENTER + CTRL_C
-    s = wizard(keys, "--save", "out.yaml")
-    assert s.rc == 130, s.err
     assert not (tmp_path / "out.yaml").exists()
-    assert "nothing to rank" in " ".join(s.out.split())
-    delivery_help = [r.help["en"] for r in catalogue.requirements if r.group == "delivery"]
-    flat = " ".join(s.out.split())
-    assert catalogue.group("delivery").help["en"] in flat  # the gate was shown...
-    assert not any(h in flat for h in delivery_help)  # ...its details were not
 
 
-def test_back_by_arrow_by_choice_and_by_typing(wizard: Drive, catalogue: Catalogue, tmp_path: Path) -> None:
-    delivery = [r.id for r in catalogue.requirements if r.group == "delivery"]
-    assert delivery[:5] == ["gitops_sync", "drift_self_heal", "web_ui", "cli_first_lightweight", "multi_cluster"]
-    keys = (DOWN + ENTER  # delivery gate: No
-            + LEFT  # progressive gate: ← goes back to the delivery gate, which now starts on No
-            + UP + ENTER  # Yes
-            + UP + ENTER  # gitops_sync: high -> must
-            + DOWN + ENTER  # drift_self_heal: from "don't care" down to "← Back"
-            + ENTER  # gitops_sync again, starting on its answer (must)
-            + ENTER * 3  # drift_self_heal, web_ui, cli_first_lightweight: don't care
-            + UP * 3 + ENTER  # multi_cluster: high, which opens the clusters question
-            + "<" + ENTER  # clusters: < goes back
-            + ENTER  # multi_cluster again (high)
-            + "12" + ENTER  # clusters
-            + ENTER * (len(delivery) - 5)
-            + ENTER * (len(catalogue.groups) - 1)  # the other gates
-            + UP + ENTER  # platform: "skip" up to the last platform
-            + LEFT  # already_using: ← (also in a checkbox) back to platform, which starts on its answer
-            + UP + ENTER  # the platform before it
-            + SPACE + ENTER  # already_using: the first tool
-            + ENTER + ENTER)  # review, export
-    s = wizard(keys, "--save", "out.yaml")
+def test_ask_me_more_continues_with_the_rest(wizard: Drive, from_example: list[str], tmp_path: Path) -> None:
+    iv = Interview(initial=load_requirements(EXAMPLE))
+    skips_until_stop(iv)
+    assert iv.remaining() and iv.next_question() is None
+    more = iv.next_question(exhaustive=True)
+    assert more is not None and more.kind in ("importance", "choice")
+    iv.answer(more.id, more.choices[0])
+    rest = skips_until_stop(iv, exhaustive=True)
+    keys = (ENTER * len(from_example)
+            + DOWN + ENTER  # the result: ask me more
+            + UP * len(more.choices) + ENTER  # the first further question: from "don't care" up to the first choice
+            + ENTER * len(rest)  # the others skipped; then the result again
+            + ENTER + ENTER)  # done; export: no
+    s = wizard(keys, "--from", str(EXAMPLE), "--save", "more.yaml")
     assert s.rc == 0, s.err
-    saved = load_requirements(tmp_path / "out.yaml")
-    assert saved.requirements == {"gitops_sync": "must", "multi_cluster": "high"}
-    platforms, tools = catalogue.contexts["platform"].values, catalogue.contexts["already_using"].values
-    assert saved.context.model_dump(exclude_defaults=True) == {
-        "clusters": 12, "platform": platforms[-2], "already_using": [tools[0]]}
+    assert load_requirements(tmp_path / "more.yaml") == iv.requirements()
+    assert s.out.count("Ranking the tools") == 2  # the result after the stop, and after the further answers
 
 
-def test_review_edit_opens_a_group_and_its_follow_ups(wizard: Drive, catalogue: Catalogue, tmp_path: Path) -> None:
-    routers = catalogue.contexts["traffic_router"].values
-    keys = (ENTER * (1 + n_reqs(catalogue, "delivery") + len(catalogue.groups) - 1 + 2)  # defaults to the review
-            + DOWN * (1 + n_reqs(catalogue, "delivery") + 1) + ENTER  # review: the progressive gate
-            + UP + ENTER  # Yes
-            + UP * 4 + ENTER  # canary: "don't care" up to must
-            + ENTER * (n_reqs(catalogue, "progressive") - 1)
-            + UP * (len(routers) - routers.index("istio")) + ENTER  # traffic_router: from "skip" up to istio
-            + ENTER  # metrics_provider: skip
-            + ENTER  # workload_kinds: none
+def test_back_restores_the_answer_and_review_changes_one(wizard: Drive, tmp_path: Path) -> None:
+    iv = Interview()
+    first = iv.next_question()
+    assert first is not None and first.kind == "importance"
+    iv.answer(first.id, "must")
+    after = skips_until_stop(iv)
+    iv.answer(first.id, "high")  # the review's change: the interview then asks what that opens
+    opened = skips_until_stop(iv)
+    keys = (UP * len(first.choices) + ENTER  # the first question: from "don't care" up to must
+            + LEFT  # the second: back to the first, which starts on must
+            + ENTER  # must again
+            + ENTER * len(after)  # everything else skipped: the result
+            + DOWN * 2 + ENTER  # review
+            + DOWN + ENTER  # the only answered row (the first question), starting on must
+            + DOWN + ENTER  # must -> high
             + ENTER  # review: show the recommendation
-            + ENTER)  # export: no
+            + ENTER * len(opened)
+            + ENTER + ENTER)  # the result: done; export: no
     s = wizard(keys, "--save", "out.yaml")
     assert s.rc == 0, s.err
-    saved = load_requirements(tmp_path / "out.yaml")
-    assert saved.requirements == {"gitops_sync": "high", "canary": "must"}
-    assert saved.context.traffic_router == "istio" and saved.context.metrics_provider is None
-    assert "Argo Rollouts" in s.out or "Flagger" in s.out  # the report has a progressive layer
-    expected = recommend(saved)
-    assert expected.top is not None and f"1. {expected.top.name}" in s.out
+    assert load_requirements(tmp_path / "out.yaml").requirements == {first.id: "high"}
 
 
-def test_ctrl_c_exits_130_and_writes_nothing(wizard: Drive, catalogue: Catalogue, tmp_path: Path) -> None:
-    s = wizard(ENTER * 3 + CTRL_C, "--save", "out.yaml")
+def test_empty_checkbox_answer_is_not_echoed_as_done(wizard: Drive, tmp_path: Path) -> None:
+    given = Requirements(requirements={"gitops_sync": "must", "canary": "must"})
+    (tmp_path / "given.yaml").write_text(dump_requirements(given, get_knowledge().catalogue), encoding="utf-8")
+    asked = skips_until_stop(Interview(initial=given))
+    kinds = get_knowledge().catalogue.contexts
+    multi = next(i for i, q in enumerate(asked) if q in kinds and kinds[q].multi)
+    s = wizard(ENTER * multi + ENTER + CTRL_C, "--from", "given.yaml")
+    assert s.rc == 130
+    echoed = [line for line in s.out.splitlines() if "asked · likely" in line]
+    # echoed as a skip, as the review would say it, not as questionary's "done"
+    assert echoed and echoed[-1].rstrip().endswith("skip / not sure") and "done" not in echoed[-1]
+
+
+def test_ctrl_c_exits_130_and_writes_nothing(wizard: Drive, from_example: list[str], tmp_path: Path) -> None:
+    s = wizard(ENTER * 2 + CTRL_C, "--from", str(EXAMPLE), "--save", "out.yaml")
     assert s.rc == 130 and "cancelled, nothing written" in s.err
     # even at the very last prompt (after the report), nothing has been written yet
-    everything = ENTER * (1 + n_reqs(catalogue, "delivery") + len(catalogue.groups) - 1 + 2 + 1)
-    s = wizard(everything + CTRL_C, "--save", "out.yaml")
+    s = wizard(ENTER * (len(from_example) + 1) + CTRL_C, "--from", str(EXAMPLE), "--save", "out.yaml")
     assert s.rc == 130 and "Ranking" in s.out and "cancelled, nothing written" in s.err
-    assert list(tmp_path.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
-def test_from_file_gives_defaults_and_export(wizard: Drive, catalogue: Catalogue, tmp_path: Path) -> None:
-    from recommender.render import FORMATS
-
-    example = EXAMPLES / "canary-on-istio.yaml"
-    flow = Flow(catalogue, load_requirements(example))
-    prompts = len(answer_all(flow)) + 1  # every prompt starts on the file's answer; then the review
-    # export: the formats are read from the renderer at run time; pick json by its place in the list
-    keys = ENTER * prompts + DOWN * (1 + FORMATS.index("json")) + ENTER + ENTER
-    s = wizard(keys, "--from", str(example), "--save", "again.yaml")
-    assert s.rc == 0, s.err
-    assert load_requirements(tmp_path / "again.yaml") == load_requirements(example)
-    report = json.loads((tmp_path / "recommendation.json").read_text(encoding="utf-8"))
-    assert report["ranking"][0]["tool"] == top_tool(example)
-
-
-def test_korean(wizard: Drive, catalogue: Catalogue) -> None:
-    s = wizard(DOWN + ENTER + CTRL_C, "--lang", "ko")
+def test_korean(wizard: Drive, from_example: list[str]) -> None:
+    s = wizard(ENTER * len(from_example) + CTRL_C, "--from", str(EXAMPLE), "--lang", "ko")
     assert s.rc == 130
-    assert catalogue.group("delivery").title["ko"] in s.out
-    assert catalogue.group("progressive").help["ko"] in " ".join(s.out.split())
+    flat = " ".join(s.out.split())
+    assert "정해집니다" in flat and "Your answer" not in flat
     assert "취소" in s.err
 
 
@@ -331,26 +237,100 @@ def test_wizard_module_does_not_import_questionary_up_front() -> None:
 # The real command in a pseudo-terminal
 # --------------------------------------------------------------------------------------------
 
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
-def test_real_wizard_in_a_pty_saves_a_file_batch_mode_agrees(tmp_path: Path) -> None:
+
+def test_real_wizard_in_a_pty_adaptive_conversation_more_and_back(tmp_path: Path) -> None:
+    """From nothing: must on the first question, back, then Enter (skip) on every prompt until the
+    result; ask me more; Enter through the rest; review; done. At 80 columns, in Korean prompts too."""
     pexpect = pytest.importorskip("pexpect")
-    example = EXAMPLES / "canary-on-istio.yaml"
     saved = tmp_path / "saved.yaml"
     # No cursor-position requests: pexpect's terminal never answers them, and waiting costs seconds.
     env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", PYTHONPATH=str(ROOT))
-    child = pexpect.spawn(sys.executable, ["-m", "recommender", "wizard", "--from", str(example), "--save", str(saved)],
-                          cwd=str(tmp_path), env=env, encoding="utf-8", timeout=30, dimensions=(50, 120))
+    child = pexpect.spawn(sys.executable, ["-m", "recommender", "wizard", "--save", str(saved)],
+                          cwd=str(tmp_path), env=env, encoding="utf-8", timeout=60, dimensions=(50, 80))
     child.delaybeforesend = None
+    seen: list[str] = []
+    # A live prompt, told from the echo of an answered one by its hint; a redraw of the same prompt
+    # shows the same count, so keys go only to a prompt not yet answered.
+    ansi = r"(?:\x1b\[[0-9;?]*[A-Za-z]|\s)*"
+    live = rf"\[(\d+) asked · (?:likely \d+ more|\d+ left)\]{ansi}\((?:↑↓ and Enter; ←|Space toggles|a number)"
+    now = rf"Now\?{ansi}\(↑↓ and Enter\)"
+    plan = [UP * 4 + ENTER, LEFT, ENTER]  # the first question: must; back at the second; must kept
+    last: str | None = None
+    results = 0
     try:
-        # Every prompt starts on the file's answer, so Enter throughout keeps them. A prompt may be
-        # drawn more than once; a surplus Enter is then read by the next prompt, which is harmless here.
-        while child.expect([r"left\]", "Review your answers", "Export the report", pexpect.EOF]) != 3:
-            child.send(ENTER)
+        while True:
+            found = child.expect([live, now, rf"or show the recommendation{ansi}\(↑↓",
+                                  rf"Export the report too\?{ansi}\(", pexpect.EOF])
+            seen.append(child.before + (child.after if isinstance(child.after, str) else ""))
+            if found == 0:
+                marker = f"{child.match.group(1)}:{len(plan)}"
+                if marker == last:
+                    continue  # a redraw
+                last = marker
+                child.send(plan.pop(0) if plan else ENTER)
+            elif found == 1:
+                results += 1
+                last = None
+                # first: ask me more; then (nothing left to ask) review; then done
+                child.send({1: DOWN + ENTER, 2: DOWN + ENTER}.get(results, ENTER))
+            elif found in (2, 3):
+                child.send(ENTER)  # show the recommendation; no export
+            else:
+                break
     finally:
         child.close()
     assert child.exitstatus == 0, child.before
-    assert load_requirements(saved) == load_requirements(example)
-    batch = subprocess.run([sys.executable, "-m", "recommender", "recommend", str(saved), "--format", "json"],
-                           capture_output=True, text=True, timeout=60, check=True, cwd=str(tmp_path))
-    top = json.loads(batch.stdout)["ranking"][0]["tool"]
-    assert top == top_tool(example)
+    assert load_requirements(saved).requirements == {"gitops_sync": "must"}
+    text = ANSI.sub("", "".join(seen))
+    flat = " ".join(text.split())
+    # The yes/no style question after the result is shown whole at 80 columns.
+    assert "No single answer to the questions left can change this top pick or its stack. Now?" in flat
+    assert "(Y/n)" not in flat and "(Use arrow keys)" not in flat
+    figures = [(int(a), int(m)) for a, m in re.findall(r"\[(\d+) asked · likely (\d+) more\]", flat)]
+    likely = [m for _a, m in figures]
+    assert likely == sorted(likely, reverse=True), likely  # "likely N more" never goes up
+    left = [int(n) for n in re.findall(r"\[\d+ asked · (\d+) left\]", flat)]
+    assert left and left == sorted(left, reverse=True), left  # nor "N left" after "ask me more"
+    assert max(a for a, _m in figures) > 5
+    # The review lists what was answered, not every question as "don't care".
+    start = flat.index("Review your answers")
+    review = flat[start:flat.index("Ranking the tools", start)]
+    assert "GitOps sync from Git — how important?: must" in review and "don't care" not in review
+
+
+def test_pty_korean_prompts(tmp_path: Path) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", PYTHONPATH=str(ROOT))
+    iv = Interview(initial=load_requirements(EXAMPLE))
+    count = 0
+    while (q := iv.next_question()) is not None:
+        iv.skip(q.id)
+        count += 1
+    child = pexpect.spawn(sys.executable, ["-m", "recommender", "wizard", "--from", str(EXAMPLE), "--lang", "ko"],
+                          cwd=str(tmp_path), env=env, encoding="utf-8", timeout=60, dimensions=(50, 80))
+    child.delaybeforesend = None
+    seen = []
+    try:
+        for _ in range(count):
+            child.expect(r"더\]")
+            seen.append(child.before)
+            child.send(ENTER)
+        child.expect("다음은")
+        child.send(ENTER)  # done
+        child.expect("저장할까요")
+        seen.append(child.before + child.after)
+        child.send(DOWN + ENTER)  # 아니오
+        child.expect("내보낼까요")
+        seen.append(child.before + child.after)
+        child.send(ENTER)
+        child.expect(pexpect.EOF)
+        seen.append(child.before)
+    finally:
+        child.close()
+    assert child.exitstatus == 0
+    flat = " ".join(ANSI.sub("", "".join(seen)).split())
+    for english in ("(Y/n)", "(y/N)", "(Use arrow keys)", " No", " Yes", " done"):
+        assert english not in flat, flat[max(0, flat.find(english) - 200):flat.find(english) + 60]
+    assert "아니오" in flat

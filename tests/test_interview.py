@@ -1,0 +1,241 @@
+"""The adaptive interview: the oracle loop on the examples, its API, and properties.
+
+Each conversation re-ranks hundreds of variants per question, so the property tests run few
+examples; bench/interview.py covers 200 generated profiles.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import EXAMPLES
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from recommender import InputError, Interview, Requirements, load_requirements, recommend
+from recommender.api import get_knowledge, get_rules
+from recommender.interview import AVOIDABLE
+from recommender.ranking import top_pick
+from recommender.variants import picks_and_stacks as outcomes
+
+KB = get_knowledge()
+RULES = get_rules(None, KB)
+IMPORTANCES = ["must", "high", "medium", "nice"]
+
+
+def converse(iv: Interview, given: Requirements) -> list[str]:
+    """Answer from `given` (skip what it does not state) until the interview stops; the ids asked."""
+    stated: dict[str, Any] = {**given.requirements, **given.context.model_dump(exclude_defaults=True)}
+    asked: list[str] = []
+    limit = len(KB.catalogue.ids) + len(KB.catalogue.contexts)
+    while (q := iv.next_question()) is not None:
+        assert q.id not in asked, f"{q.id} asked twice"
+        asked.append(q.id)
+        assert len(asked) <= limit
+        if q.id in stated:
+            iv.answer(q.id, stated[q.id])
+        else:
+            iv.skip(q.id)
+    return asked
+
+
+def single_answers(base: Requirements, skip: set[str]) -> list[tuple[str, object, Requirements]]:
+    """Every single further answer: each importance for each requirement not asked, each value of
+    each context key not asked (including the keys the interview holds back), independently of
+    the interview's own enumeration."""
+    out: list[tuple[str, object, Requirements]] = []
+    for req_id in KB.catalogue.ids:
+        if req_id in skip or req_id in base.requirements:
+            continue
+        # `avoid` is offered where a team plausibly does not want the capability (q.choices)
+        for importance in (*IMPORTANCES, *(["avoid"] if req_id in AVOIDABLE else [])):
+            out.append((req_id, importance, base.model_copy(
+                update={"requirements": {**base.requirements, req_id: importance}})))
+    given = base.context.model_dump(exclude_defaults=True)
+    for key, spec in KB.catalogue.contexts.items():
+        if key in skip or key in given:
+            continue
+        values: list[object] = [1, 9, 10, 11, 1000] if spec.integer else \
+            [[v] for v in spec.values] if spec.multi else list(spec.values)
+        for value in values:
+            context = base.context.model_copy(update={key: value})
+            out.append((key, value, base.model_copy(update={"context": context})))
+    return out
+
+
+def assert_nothing_left_changes_it(iv: Interview, asked: list[str]) -> None:
+    base = iv.requirements()
+    now = outcomes([base], KB, RULES)[0]
+    found = single_answers(base, set(asked))
+    changed = []
+    for (key, value, _variant), outcome in zip(found, [o for v in found for o in outcomes([v[2]], KB, RULES)],
+                                               strict=True):
+        if outcome != now:
+            changed.append(f"{key}={value}: {outcome} instead of {now}")
+    assert not changed, changed[:5]
+
+
+def run_full(requirements: Requirements) -> str | None:
+    return top_pick(recommend(requirements, what_if=False).ranking)
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.name)
+def test_oracle_on_the_examples(example: Path) -> None:
+    given = load_requirements(example)
+    iv = Interview()
+    asked = converse(iv, given)
+    stated = iv.requirements()
+    assert set(stated.requirements.items()) <= set(given.requirements.items())
+    assert any(i != "avoid" for i in stated.requirements.values()) or run_full(given) is None
+    got = run_full(stated) if stated.requirements else None
+    assert got == run_full(given), asked
+    assert iv.asked == len(asked)
+
+
+def test_stop_is_checked_by_re_running_every_single_answer() -> None:
+    given = load_requirements(EXAMPLES / "gitops-platform-team.yaml")
+    iv = Interview()
+    asked = converse(iv, given)
+    assert_nothing_left_changes_it(iv, asked)
+
+
+@st.composite
+def profiles(draw: st.DrawFn) -> Requirements:
+    ids = draw(st.lists(st.sampled_from(KB.catalogue.ids), min_size=1, max_size=5, unique=True))
+    reqs = {i: draw(st.sampled_from(IMPORTANCES)) for i in ids}
+    contexts = KB.catalogue.contexts
+    context: dict[str, Any] = {}
+    if draw(st.booleans()):
+        context["platform"] = draw(st.sampled_from(contexts["platform"].values))
+    if draw(st.booleans()):
+        context["traffic_router"] = draw(st.sampled_from(contexts["traffic_router"].values))
+    if draw(st.booleans()):
+        context["workload_kinds"] = [draw(st.sampled_from(contexts["workload_kinds"].values))]
+    return Requirements.model_validate({"requirements": reqs, "context": context})
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(profiles())
+def test_properties_no_repeats_always_ends_and_the_stop_holds(profile: Requirements) -> None:
+    iv = Interview()
+    asked = converse(iv, profile)  # asserts no question twice and a bound on the length
+    assert iv.next_question() is None  # it stays ended
+    assert_nothing_left_changes_it(iv, asked)
+
+
+def test_starting_from_a_file_asks_only_what_can_change_it() -> None:
+    given = load_requirements(EXAMPLES / "canary-on-istio.yaml")
+    iv = Interview(initial=given)
+    assert iv.requirements() == given
+    asked = converse(iv, Requirements())
+    assert not set(asked) & (set(given.requirements) | set(given.context.model_dump(exclude_defaults=True)))
+    assert iv.requirements() == given  # everything asked was skipped
+    assert len(asked) < len(KB.catalogue.ids)
+    assert_nothing_left_changes_it(iv, asked)
+
+
+def test_answer_skip_back_and_requirements() -> None:
+    iv = Interview()
+    q = iv.next_question()
+    assert q is not None and q.kind == "importance" and q.choices[:4] == tuple(IMPORTANCES)
+    assert q.text and q.help and q.why
+    iv.answer(q.id, "must")
+    second = iv.next_question()
+    assert second is not None and second.id != q.id
+    iv.skip(second.id)
+    assert iv.asked == 2 and iv.requirements().requirements == {q.id: "must"}
+    assert iv.back() == second.id and iv.back() == q.id and iv.back() is None
+    assert iv.requirements() == Requirements() and iv.asked == 0
+    again = iv.next_question()
+    assert again is not None and again.id == q.id  # the same state asks the same question
+
+
+def test_back_after_changing_an_answer_restores_the_one_before() -> None:
+    iv = Interview()
+    iv.answer("web_ui", "high")
+    iv.skip("sso")
+    iv.answer("web_ui", "must")  # changed, as from the review
+    assert iv.history == ["sso", "web_ui"]
+    assert iv.back() == "web_ui" and iv.value("web_ui") == "high" and iv.history == ["web_ui", "sso"]
+    given = load_requirements(EXAMPLES / "canary-on-istio.yaml")
+    iv = Interview(initial=given)
+    iv.answer("canary", "nice")
+    iv.skip("traffic_router")
+    assert iv.requirements().context.traffic_router is None
+    iv.back()
+    iv.back()
+    assert iv.requirements() == given and iv.back() is None  # the file's answers are not undone
+
+
+def test_context_questions_only_when_they_matter() -> None:
+    iv = Interview()
+    assert "traffic_router" not in iv.remaining() and "clusters" not in iv.remaining()
+    iv.answer("canary", "must")
+    assert "traffic_router" in iv.remaining() and "workload_kinds" in iv.remaining()
+    iv.answer("traffic_router", "istio")
+    iv.answer("workload_kinds", ["deployment"])
+    req = iv.requirements()
+    assert req.context.traffic_router == "istio" and req.context.workload_kinds == ["deployment"]
+    iv.answer("multi_cluster", "high")
+    assert "clusters" in iv.remaining()
+
+
+def test_bad_answers_name_the_question_and_the_fix() -> None:
+    iv = Interview()
+    for qid, value in (("canary", "Must"), ("traffic_router", "cilium"), ("workload_kinds", "deployment"),
+                       ("clusters", 0), ("canery", "must")):
+        with pytest.raises(InputError) as caught:
+            iv.answer(qid, value)  # type: ignore[arg-type]
+        assert caught.value.problems[0].where == qid
+    assert "did you mean 'canary'" in str(caught.value)  # the last one: an unknown id
+
+
+def test_why_names_the_tools_and_their_difference_in_both_languages() -> None:
+    for lang, word in (("en", "decides between"), ("ko", "정해집니다")):
+        iv = Interview(lang=lang)
+        iv.answer("gitops_sync", "must")
+        iv.skip("stateful_progressive_delivery")
+        q = iv.question("web_ui")
+        assert word in q.why and "Argo" in q.why and "Flux" in q.why, q.why
+        assert KB.tool("argo").capabilities["web_ui"].note[lang].split(";")[0][:20] in q.why
+
+
+def test_likely_more_never_goes_up() -> None:
+    given = load_requirements(EXAMPLES / "flux-shop-adding-canaries.yaml")
+    stated = {**given.requirements, **given.context.model_dump(exclude_defaults=True)}
+    iv = Interview()
+    seen: list[int] = []
+    while (q := iv.next_question()) is not None:
+        seen.append(iv.likely_more())
+        iv.answer(q.id, stated[q.id]) if q.id in stated else iv.skip(q.id)
+        if len(seen) == 3:
+            iv.back()  # back does not raise it either
+    assert seen == sorted(seen, reverse=True) and seen[0] > 0
+
+
+def test_prefetch_ranks_the_answers_ahead_and_changes_nothing() -> None:
+    ahead, plain = Interview(), Interview()
+    q = ahead.next_question()
+    assert q is not None
+    ahead.prefetch(q.id).join(timeout=120)
+    state = tuple(sorted({q.id: "must"}.items()))
+    assert ahead._outcomes[state].current is not None  # the state after "must" is ranked already
+    for iv in (ahead, plain):
+        iv.answer(q.id, "must")
+    a, b = ahead.next_question(), plain.next_question()
+    assert a is not None and b is not None and (a.id, a.why) == (b.id, b.why)
+    ahead.prefetch(a.id)  # a conversation goes on while one runs
+    ahead.skip(a.id)
+    plain.skip(b.id)
+    assert ahead.next_question() == plain.next_question()
+
+
+def test_recommendation_is_the_full_report_for_the_answers() -> None:
+    iv = Interview(lang="ko")
+    iv.answer("gitops_sync", "must")
+    iv.answer("web_ui", "high")
+    rec = iv.recommendation()
+    assert rec.lang == "ko" and rec.requirements == iv.requirements()
+    assert rec.top is not None and rec.top.tool == recommend(iv.requirements()).ranking[0].tool
