@@ -40,12 +40,12 @@ IMPORTANCES: Final[tuple[Importance, ...]] = ("must", "high", "medium", "nice")
 AVOIDABLE: Final = frozenset({"web_ui", "image_update_automation", "sidecar_management", "non_kubernetes_targets"})
 
 # Context keys that only matter once a requirement they qualify is wanted: the router shifts the
-# traffic and the metrics provider feeds the analysis of a progressive rollout; the cluster count
-# qualifies multi-cluster delivery. Keys not listed here are always candidates.
+# traffic and the metrics provider feeds the analysis of a progressive rollout. The cluster count
+# matters once a delivery requirement is wanted (the fleet rules read it for any team that needs a
+# delivery engine); other keys are always candidates.
 CONTEXT_NEEDS: Final[dict[str, frozenset[str]]] = {
     "traffic_router": frozenset({"canary", "blue_green", "ab_testing", "traffic_shaping_mesh"}),
     "metrics_provider": frozenset({"canary", "blue_green", "ab_testing", "metric_analysis_rollback"}),
-    "clusters": frozenset({"multi_cluster", "fleet_scale_reconciliation"}),
 }
 # Workload kinds matter once a progressive or workload requirement is wanted, and only when the
 # tools' components support different kinds (checked against the knowledge base).
@@ -312,6 +312,8 @@ class Interview:
         for key in cat.contexts:
             needs = CONTEXT_NEEDS.get(key)
             if needs is not None and not needs & wanted:
+                continue
+            if key == "clusters" and not any(cat.groups_by_requirement.get(r) == "delivery" for r in wanted):
                 continue
             if key == "workload_kinds" and not (
                     _workload_support_differs(self.kb)

@@ -178,7 +178,7 @@ def test_context_questions_only_when_they_matter() -> None:
     iv.answer("workload_kinds", ["deployment"])
     req = iv.requirements()
     assert req.context.traffic_router == "istio" and req.context.workload_kinds == ["deployment"]
-    iv.answer("multi_cluster", "high")
+    iv.answer("gitops_sync", "high")  # a delivery engine: the fleet rules read the cluster count
     assert "clusters" in iv.remaining()
 
 
