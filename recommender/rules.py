@@ -48,6 +48,8 @@ CONTEXT_SCOPED_KINDS = SUPPORT_KINDS | {"support_stable"}
 # the team's context, which what-if variants of one team's requirements share.
 VARIANT_KINDS = frozenset({"req", "totals"})
 SEVERITIES = ("high", "medium", "low")
+# The effects that can move a score or a verdict (a risk only when it carries points).
+SCORING_EFFECTS = ("derive", "contribute", "exclude", "cover", "keep")
 EFFECT_TYPES = ("derive", "contribute", "exclude", "cover", "risk", "miss", "note", "stack", "partial", "keep")
 # Fields every effect of a type must give.
 EFFECT_FIELDS: dict[str, tuple[str, ...]] = {
@@ -175,6 +177,13 @@ class RuleBase(_Strict):
     def stages(self) -> list[int]:
         return sorted({r.stage for r in self.rules})
 
+    def _with_effects(self, types: tuple[str, ...], suffix: str) -> RuleBase:
+        """The rules with an effect of these types (or a risk with points), as their own base."""
+        kept = tuple(r for r in self.rules if any(
+            e.type in types or (e.type == "risk" and "points" in e.fields) for e in r.effects()))
+        return RuleBase(directory=self.directory, parameters=self.parameters, rules=kept,
+                        files={r.id: self.files[r.id] for r in kept}, digest=f"{self.digest}{suffix}")
+
     @cached_property
     def scoring_only(self) -> RuleBase:
         """The rules that can move a score or a verdict, for what-if re-runs.
@@ -182,13 +191,7 @@ class RuleBase(_Strict):
         Notes, misses, stack suggestions and point-free risks change no ranking, so re-running
         without them gives the same order faster.
         """
-        def scores(rule: Rule) -> bool:
-            return any(e.type in ("derive", "contribute", "exclude", "cover", "keep")
-                       or (e.type == "risk" and "points" in e.fields) for e in rule.effects())
-
-        kept = tuple(r for r in self.rules if scores(r))
-        return RuleBase(directory=self.directory, parameters=self.parameters, rules=kept,
-                        files={r.id: self.files[r.id] for r in kept}, digest=f"{self.digest}s")
+        return self._with_effects(SCORING_EFFECTS, "s")
 
     @cached_property
     def verdict_only(self) -> RuleBase:
@@ -214,13 +217,7 @@ class RuleBase(_Strict):
     @cached_property
     def scoring_and_stacks(self) -> RuleBase:
         """The scoring rules and the stack suggestions: what an outcome (top pick and stack) needs."""
-        def counts(rule: Rule) -> bool:
-            return any(e.type in ("derive", "contribute", "exclude", "cover", "stack")
-                       or (e.type == "risk" and "points" in e.fields) for e in rule.effects())
-
-        kept = tuple(r for r in self.rules if counts(r))
-        return RuleBase(directory=self.directory, parameters=self.parameters, rules=kept,
-                        files={r.id: self.files[r.id] for r in kept}, digest=f"{self.digest}k")
+        return self._with_effects((*SCORING_EFFECTS, "stack"), "k")
 
     @cached_property
     def in_worlds(self) -> RuleBase | None:

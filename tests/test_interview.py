@@ -239,3 +239,12 @@ def test_recommendation_is_the_full_report_for_the_answers() -> None:
     rec = iv.recommendation()
     assert rec.lang == "ko" and rec.requirements == iv.requirements()
     assert rec.top is not None and rec.top.tool == recommend(iv.requirements()).ranking[0].tool
+
+
+def test_the_interviews_outcomes_keep_an_incumbent_as_the_full_ranking_does() -> None:
+    # The interview ranks its candidate answers with a lean rule set; it must keep the tool the team
+    # already runs exactly as recommend() does (context.incumbent_keeps).
+    req = Requirements.model_validate({"requirements": {"gitops_sync": "must", "helm": "high", "sops_secrets": "high"},
+                                       "context": {"already_using": ["argo-cd"], "platform": "azure-aks"}})
+    full = recommend(req, what_if=False)
+    assert outcomes([req], KB, RULES)[0][0] == top_pick(full.ranking) == "argo"
