@@ -8,29 +8,19 @@ Run: .venv/bin/python bench/check.py [runs]
 
 from __future__ import annotations
 
-import compileall
-import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
+
+from _timing import compile_package, interleaved_medians
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 EXAMPLE = EXAMPLES / "canary-on-istio.yaml"
 
 
-def once(cmd: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(cmd, check=True, capture_output=True)
-    return (time.perf_counter() - start) * 1000
-
-
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 11
-    import recommender
-
-    compileall.compile_dir(Path(recommender.__file__).parent, quiet=1)
+    compile_package()
     files = len(list(EXAMPLES.glob("*.yaml")))
     commands = {
         "bare": [sys.executable, "-c", "import pydantic, yaml\nfrom pydantic import BaseModel\n"
@@ -40,13 +30,7 @@ def main() -> None:
         "recommend": [sys.executable, "-m", "recommender", "recommend", str(EXAMPLE), "--format", "json",
                       "--no-what-if"],
     }
-    for cmd in commands.values():
-        once(cmd)  # warm the OS file cache and the knowledge cache
-    samples: dict[str, list[float]] = {name: [] for name in commands}
-    for _ in range(runs):
-        for name, cmd in commands.items():
-            samples[name].append(once(cmd))
-    bare, one, every, rec = (statistics.median(samples[name]) for name in commands)
+    bare, one, every, rec = interleaved_medians(commands, runs)
     print(f"bare python + pydantic + yaml    {bare:7.1f} ms  (median of {runs}, interleaved)")
     print(f"check, one file                  {one:7.1f} ms  ({one - bare:+.1f} ms over bare)")
     print(f"check, {files} example files          {every:7.1f} ms  ({(every - one) / max(files - 1, 1):.1f} ms "

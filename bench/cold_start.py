@@ -12,28 +12,18 @@ Run: .venv/bin/python bench/cold_start.py [runs]
 
 from __future__ import annotations
 
-import compileall
-import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
+
+from _timing import compile_package, interleaved_medians
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "canary-on-istio.yaml"
 
 
-def once(cmd: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(cmd, check=True, capture_output=True)
-    return (time.perf_counter() - start) * 1000
-
-
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 15
-    import recommender
-
-    compileall.compile_dir(Path(recommender.__file__).parent, quiet=1)
+    compile_package()
     commands = {
         "bare": [sys.executable, "-c", "import durable.lang, pydantic, yaml, rich"],
         # `import pydantic` is lazy: the bare line never loads what a first model needs.
@@ -42,13 +32,7 @@ def main() -> None:
         "ours": [sys.executable, "-m", "recommender", "recommend", str(EXAMPLE), "--format", "json"],
         "lean": [sys.executable, "-m", "recommender", "recommend", str(EXAMPLE), "--format", "json", "--no-what-if"],
     }
-    for cmd in commands.values():
-        once(cmd)  # warm the OS file cache and the knowledge cache
-    samples: dict[str, list[float]] = {name: [] for name in commands}
-    for _ in range(runs):
-        for name, cmd in commands.items():
-            samples[name].append(once(cmd))
-    bare, models, ours, lean = (statistics.median(samples[name]) for name in commands)
+    bare, models, ours, lean = interleaved_medians(commands, runs)
     print(f"bare imports                 {bare:7.1f} ms  (median of {runs}, interleaved)")
     print(f"recommend --format json      {ours:7.1f} ms  ratio {ours / bare:.2f} to bare imports, "
           f"{ours / models:.2f} to the floor (target 1.30)")
