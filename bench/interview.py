@@ -1,7 +1,8 @@
 """The adaptive interview answered by requirement files as an oracle.
 
 For each file (the bundled examples, then generated profiles with context), the interview is run
-and every question is answered from the file (skip where the file says nothing). Printed: how often
+and every question is answered from the file (skip where the file says nothing; the first question,
+which requirements matter, with the ones the file states). Printed: how often
 the interview's top pick equals the full file's top pick (target >= 95%), the median and maximum
 number of questions (targets <= 8 and <= 20), the time to choose one question, and the cases whose
 top pick differs.
@@ -21,6 +22,7 @@ from typing import Any
 
 from recommender import Interview, Requirements, load_requirements, recommend
 from recommender.api import get_knowledge
+from recommender.interview import SCREEN
 from recommender.ranking import top_pick
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,11 +79,13 @@ def converse(requirements: Requirements, reading: float = 0.0) -> tuple[str | No
         if question is None:
             break
         asked.append(question.id)
-        answered = question.id in given
+        answered = question.id in given or question.id == SCREEN
         if reading and answered:
             iv.prefetch(question.id)
             time.sleep(reading)
-        if answered:
+        if question.id == SCREEN:
+            iv.answer(SCREEN, [i for i in question.choices if i in requirements.requirements])
+        elif answered:
             iv.answer(question.id, given[question.id])
         else:
             iv.skip(question.id)

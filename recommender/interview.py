@@ -1,7 +1,9 @@
 """An adaptive interview: ask only what can still change the answer.
 
 Like a consultation with an expert, each question is chosen because its answer could change the
-advice. For every requirement and context key not yet asked, the answers it could take are ranked
+advice. The first question (`SCREEN`) asks which requirements matter at all: the rest are not asked
+about, and the ones picked count at medium until another importance could change the answer.
+Then, for every requirement and context key not yet asked, the answers it could take are ranked
 with the engine (as what-if variants, batched into one engine session by variants.picks_and_stacks), and
 the question whose answers could move the top pick or the stack most comes next. The interview
 stops when no single remaining answer changes the top pick or the stack: that is checked by
@@ -9,7 +11,10 @@ re-running those very variants, not estimated.
 
     iv = Interview()
     while (q := iv.next_question()) is not None:
-        iv.answer(q.id, "must")      # or iv.skip(q.id)
+        if q.id == SCREEN:
+            iv.answer(q.id, ["gitops_sync", "web_ui"])   # which requirements matter
+        else:
+            iv.skip(q.id)                                # or iv.answer(q.id, "must"), ...
     rec = iv.recommendation()
 """
 
@@ -51,6 +56,13 @@ CONTEXT_NEEDS: Final[dict[str, frozenset[str]]] = {
 # tools' components support different kinds (checked against the knowledge base).
 WORKLOAD_GROUPS: Final = frozenset({"progressive", "workloads"})
 MAX_CLUSTERS: Final = 100_000
+# The first question: which requirements matter at all. One answer settles every requirement the
+# team leaves out (they are not asked about), as an expert first asks what the team needs and then
+# drills into what could change the advice. Skipped, each requirement is asked about in turn.
+SCREEN: Final = "requirements"
+# A requirement picked there is counted at this importance until its own question is answered;
+# that question comes only when another importance would change the top pick or the stack.
+ASSUMED: Final[Importance] = "medium"
 PREFETCH_DELAY: Final = 0.3  # seconds; far less than it takes to read a question
 
 
@@ -64,6 +76,8 @@ class InterviewQuestion:
     help: str
     why: str
     choices: tuple[str, ...]  # the allowed values as written in a requirements file; () for a number
+    labels: tuple[str, ...] = ()  # how each choice reads, where that is not the value itself
+    sections: tuple[str, ...] = ()  # the heading each choice is listed under, where choices are grouped
 
 
 @dataclass(frozen=True)
@@ -80,6 +94,17 @@ class _Known:
     current: Outcome | None = None
     found: dict[tuple[str, object], Outcome] = field(default_factory=dict)
     busy: threading.Event | None = None  # set while a thread ranks them
+
+
+@dataclass(frozen=True)
+class _State:
+    """Everything an answer changes, kept whole so back() restores it exactly."""
+
+    answers: dict[str, AnswerValue]
+    history: list[str]
+    assumed: frozenset[str]  # picked in the first question, importance not asked yet
+    out: frozenset[str]  # left out in the first question: not needed, not asked about
+    screen: list[str] | None  # the answer to the first question
 
 
 @dataclass(frozen=True)
@@ -112,8 +137,11 @@ class Interview:
         self.lang = lang
         self._answers: dict[str, AnswerValue] = {}
         self._history: list[str] = []  # ids asked in this conversation, answered or skipped, in order
-        # For back(): each answer's id, the value it replaced, and its earlier place in the history.
-        self._undo: list[tuple[str, AnswerValue | None, int | None]] = []
+        self._assumed: frozenset[str] = frozenset()
+        self._out: frozenset[str] = frozenset()
+        self._screen: list[str] | None = None
+        # For back(): each answer's id and the whole state before it.
+        self._undo: list[tuple[str, _State]] = []
         self._given: frozenset[str] = frozenset()
         self._notes: str | None = None
         if initial is not None:
@@ -142,6 +170,8 @@ class Interview:
         With `exhaustive` ("ask me more"), once nothing can change the answer the remaining
         questions still come, in catalogue order, until every one is asked.
         """
+        if self._screen_due():
+            return self.question(SCREEN)
         verdict = self._verdict()
         self._likely = len(verdict.ranked) if self._likely is None else min(self._likely, len(verdict.ranked))
         if verdict.ranked:
@@ -153,29 +183,42 @@ class Interview:
         return None
 
     def answer(self, question_id: str, value: AnswerValue) -> None:
-        """Record an answer, written exactly as in a requirements file ("must", "istio", ["deployment"], 12)."""
+        """Record an answer, written exactly as in a requirements file ("must", "istio", ["deployment"], 12).
+
+        The first question (`SCREEN`) is answered with the requirement ids that matter to the team:
+        they count at `ASSUMED` importance until asked about, and the others are not asked about.
+        """
         self._check(question_id, value)
         self._record(question_id)
+        if question_id == SCREEN:
+            picked = set(value) if isinstance(value, list | tuple) else set()  # checked above
+            open_ids = self._open_ids()
+            for req_id in open_ids:
+                if req_id in picked:
+                    self._answers[req_id] = ASSUMED
+            self._assumed = frozenset(r for r in open_ids if r in picked)
+            self._out = frozenset(r for r in open_ids if r not in picked)
+            self._screen = [r for r in open_ids if r in picked]
+            return
         self._answers[question_id] = list(value) if isinstance(value, (list, tuple)) else value
 
     def skip(self, question_id: str) -> None:
-        """Don't care / don't know: the question is not asked again and states nothing."""
+        """Don't care / don't know: the question is not asked again and states nothing.
+
+        Skipping the first question (`SCREEN`) means every requirement is asked about in turn.
+        """
         self._kind(question_id)
         self._record(question_id)
-        self._answers.pop(question_id, None)
+        if question_id != SCREEN:
+            self._answers.pop(question_id, None)
 
     def back(self) -> str | None:
         """Undo the last answer or skip; the id it was for (asked again next), or None at the start."""
         if not self._undo:
             return None
-        question_id, previous, place = self._undo.pop()
-        self._history.remove(question_id)
-        if place is not None:  # answered again from a review: it goes back to where it was
-            self._history.insert(place, question_id)
-        if previous is None:
-            self._answers.pop(question_id, None)
-        else:
-            self._answers[question_id] = previous
+        question_id, before = self._undo.pop()
+        self._answers, self._history = before.answers, before.history
+        self._assumed, self._out, self._screen = before.assumed, before.out, before.screen
         return question_id
 
     def requirements(self) -> Requirements:
@@ -210,6 +253,7 @@ class Interview:
     def answered(self) -> list[str]:
         """The ids with an answer (a file's given ones first), in the order they were given."""
         ordered = [k for k in self._answers if k in self._given]
+        ordered += [k for k in self._answers if k in self._assumed and k not in self._history]
         return ordered + [k for k in self._history if k in self._answers and k not in self._given]
 
     @property
@@ -218,34 +262,65 @@ class Interview:
 
     def value(self, question_id: str) -> AnswerValue | None:
         """The answer given to a question, or None (skipped or not asked)."""
+        if question_id == SCREEN:
+            return list(self._screen) if self._screen is not None else None
         return self._answers.get(question_id)
 
     def likely_more(self) -> int:
         """How many more questions are likely, never more than the last time it was said.
 
         The estimate is the number of questions whose answer could still change the result; an
-        answer can open new ones, so it is an estimate, and it is held from going up.
+        answer can open new ones, so it is an estimate, and it is held from going up. Before the
+        first question (`SCREEN`) is answered it is a bound: every question that could be asked.
         """
+        if self._screen_due():
+            return 1 + len(self.remaining())
         if self._likely is None:
             self._likely = len(self._verdict().ranked)
         return self._likely
 
     def could_change(self) -> bool:
         """Whether some single remaining answer would still change the top pick or the stack."""
-        return bool(self._verdict().ranked)
+        return self._screen_due() or bool(self._verdict().ranked)
 
     def remaining(self) -> list[str]:
-        """Every id not yet asked that could be asked now (requirements in catalogue order, then context)."""
-        return self._remaining_of(self._answers, set(self._history))
+        """Every id not yet asked that could be asked now (requirements in catalogue order, then context).
 
-    def _remaining_of(self, answers: dict[str, AnswerValue], history: set[str]) -> list[str]:
-        done = history | set(answers)
+        A requirement left out in the first question is not among them; one picked there is, until
+        its importance is asked.
+        """
+        return self._remaining_of(self._answers, set(self._history), self._assumed, self._out)
+
+    def _remaining_of(self, answers: dict[str, AnswerValue], history: set[str],
+                      assumed: frozenset[str], out: frozenset[str]) -> list[str]:
+        done = history | out | (set(answers) - assumed)
         return [i for i in self._candidate_ids(answers) if i not in done]
+
+    def _open_ids(self) -> list[str]:
+        """Requirements with no answer yet and not left out: what the first question lists."""
+        return [i for i in self.kb.catalogue.ids if i not in self._answers and i not in self._out]
+
+    def _screen_due(self) -> bool:
+        """Whether the first question comes now: not asked yet, and its answer could change something."""
+        if SCREEN in self._history or len(self._open_ids()) < 2:
+            return False
+        if not any(v in IMPORTANCES for v in self._answers.values()):
+            return True  # nothing wanted yet: any requirement picked sets the ranking
+        ids = set(self.kb.catalogue.ids)
+        return any(c.id in ids for c, _s in self._verdict().ranked)
 
     def question(self, question_id: str, candidate: _Candidate | None = None) -> InterviewQuestion:
         """The question for an id, with its texts in the interview's language."""
         kind = self._kind(question_id)
         cat = self.kb.catalogue
+        if question_id == SCREEN:
+            ids = self._open_ids() if self._screen is None else [*self._screen, *self._out]
+            ids = [i for i in cat.ids if i in ids]
+            return InterviewQuestion(
+                id=SCREEN, kind="multi", text=t("interview_screen", self.lang),
+                help=t("interview_screen_help", self.lang), why=self._screen_why(ids),
+                choices=tuple(ids), labels=tuple(pick(cat.requirement(i).title, self.lang) for i in ids),
+                sections=tuple(pick(cat.group(cat.requirement(i).group).title, self.lang) for i in ids))
         if kind == "importance":
             req = cat.requirement(question_id)
             text = t("wizard_how_important", self.lang, title=pick(req.title, self.lang))
@@ -261,10 +336,18 @@ class Interview:
         return InterviewQuestion(id=question_id, kind=kind, text=text, help=help_text,
                                  why=self._why(question_id, candidate), choices=choices)
 
+    def _screen_why(self, ids: list[str]) -> str:
+        if not any(v in IMPORTANCES for v in self._answers.values()):
+            return t("interview_screen_why_first", self.lang)
+        ranked = {c.id for c, _s in self._verdict().ranked}
+        return t("interview_screen_why", self.lang, count=sum(i in ranked for i in ids), total=len(ids))
+
     # -- checks ----------------------------------------------------------------------------------
 
     def _kind(self, question_id: str) -> QuestionKind:
         cat = self.kb.catalogue
+        if question_id == SCREEN:
+            return "multi"
         if question_id in cat.contexts:
             spec = cat.contexts[question_id]
             return "integer" if spec.integer else "multi" if spec.multi else "choice"
@@ -279,7 +362,10 @@ class Interview:
     def _check(self, question_id: str, value: object) -> None:
         kind = self._kind(question_id)
         problem: str | None = None
-        if kind == "importance" and value not in (*IMPORTANCES, "avoid"):
+        if question_id == SCREEN:
+            if not isinstance(value, (list, tuple)) or not set(value) <= set(self.kb.catalogue.ids):
+                problem = f"{value!r} is not a list of requirement ids"
+        elif kind == "importance" and value not in (*IMPORTANCES, "avoid"):
             problem = f"{value!r} is not an importance; use one of: must, high, medium, nice, avoid"
         elif kind == "choice":
             allowed = self.kb.catalogue.contexts[question_id].values
@@ -297,9 +383,9 @@ class Interview:
 
     def _record(self, question_id: str) -> None:
         """Before an answer or skip is stored: what back() needs to restore the state before it."""
-        place = self._history.index(question_id) if question_id in self._history else None
-        self._undo.append((question_id, self._answers.get(question_id), place))
-        if place is not None:
+        self._undo.append((question_id, _State(dict(self._answers), list(self._history), self._assumed,
+                                               self._out, self._screen)))
+        if question_id in self._history:
             self._history.remove(question_id)  # answered again from the review: it moves to the end
         self._history.append(question_id)
 
@@ -333,7 +419,7 @@ class Interview:
         return tuple([v] for v in values) if kind == "multi" else tuple(values)
 
     def _verdict(self) -> _Verdict:
-        key = (_state_key(self._answers), frozenset(self._history))
+        key = (_state_key(self._answers), frozenset(self._history), self._assumed, self._out)
         found = self._cache.get(key)
         if found is None:
             found = self._evaluate()
@@ -349,6 +435,7 @@ class Interview:
         is ranking once the question is answered or another prefetch starts.
         """
         answers, history = dict(self._answers), set(self._history) | {question_id}
+        assumed, out = self._assumed, self._out
         steps = len(self._undo)
         with self._lock:
             self._generation += 1
@@ -358,17 +445,20 @@ class Interview:
             # A question answered at once (typed ahead, or scripted) needs no look-ahead: a newer
             # prefetch by then makes this one stop before it starts.
             time.sleep(PREFETCH_DELAY)
+            if question_id == SCREEN:
+                return  # its answers are subsets of the requirements: too many to rank ahead
             for value in self._answers_for(question_id):
                 # Once the question is answered (or a newer one prefetched), the look-ahead is moot.
                 if self._generation != generation or len(self._undo) != steps:
                     return
-                self._fill({**answers, question_id: _stored(value)}, history)
+                self._fill({**answers, question_id: _stored(value)}, history, assumed, out)
 
         thread = threading.Thread(target=work, name="interview-prefetch", daemon=True)
         thread.start()
         return thread  # to wait for it; a conversation need not
 
-    def _fill(self, answers: dict[str, AnswerValue], history: set[str]) -> _Known:
+    def _fill(self, answers: dict[str, AnswerValue], history: set[str], assumed: frozenset[str],
+              out: frozenset[str]) -> _Known:
         """The outcomes of these answers and of each single further answer, ranked where not known yet.
 
         A skip changes no answer, so after one the re-runs of the state before still hold and
@@ -393,7 +483,7 @@ class Interview:
             base = self._requirements_of(answers)
             # Variants that share the context are ranked as worlds of one engine session.
             by_context: dict[str, list[tuple[tuple[str, object], Requirements]]] = {}
-            for question_id in self._remaining_of(answers, history):
+            for question_id in self._remaining_of(answers, history, assumed, out):
                 for value in self._answers_for(question_id):
                     found_key = (question_id, _hashable(value))
                     if found_key not in known.found:
@@ -416,7 +506,7 @@ class Interview:
         return known
 
     def _evaluate(self) -> _Verdict:
-        known = self._fill(self._answers, set(self._history))
+        known = self._fill(self._answers, set(self._history), self._assumed, self._out)
         pending = [(question_id, value) for question_id in self.remaining()
                    for value in self._answers_for(question_id)]
         assert known.current is not None

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from .interview import MAX_CLUSTERS, Interview, InterviewQuestion
+from .interview import MAX_CLUSTERS, SCREEN, Interview, InterviewQuestion
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
@@ -128,7 +128,8 @@ class TerminalUI:
             self.console.print(f"[dim]{escape(q.help)}[/]")
         if q.why:
             self.console.print(f"[cyan]{escape(q.why)}[/]")
-        qmark = self.progress(more)
+        # The first question settles which others come: no count can be said before it.
+        qmark = self.t("progress_screen") if q.id == SCREEN else self.progress(more)
         if self.look_ahead:
             self.iv.prefetch(q.id)  # while the question is read, rank what each answer leads to
         found = self.iv.value(q.id)
@@ -136,7 +137,12 @@ class TerminalUI:
         can_back = bool(self.iv.asked)
         if q.kind == "multi":
             chosen = current if isinstance(current, list) else []
-            choices = [questionary.Choice(v, value=v, checked=v in chosen) for v in q.choices]
+            choices: list[Any] = []
+            labels = q.labels or q.choices
+            for i, (v, label) in enumerate(zip(q.choices, labels, strict=True)):
+                if q.sections and (i == 0 or q.sections[i] != q.sections[i - 1]):
+                    choices.append(questionary.Separator(f"── {q.sections[i]}"))
+                choices.append(questionary.Choice(label, value=v, checked=v in chosen))
             prompt = self._with_back_key(questionary.checkbox("", choices=choices, qmark=qmark,
                                                               instruction=self.t("multi_hint"), **self._io))
             # questionary echoes an empty answer as "done": the prompt is erased and the answer
@@ -146,8 +152,8 @@ class TerminalUI:
             result = prompt.unsafe_ask()
             if result is Nav.BACK:
                 return Nav.BACK if can_back else Nav.SKIP
-            self.console.print(f"{qmark} {self.label(q, list(result) if result else None)}", highlight=False,
-                               markup=False)
+            shown = [labels[q.choices.index(v)] for v in result] if result else None
+            self.console.print(f"{qmark} {self.label(q, shown)}", highlight=False, markup=False)
             return list(result) if result else Nav.SKIP
         if q.kind == "integer":
             return self._ask_integer(qmark, current)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from recommender import InputError, Interview, Requirements, load_requirements, recommend
 from recommender.api import get_knowledge, get_rules
-from recommender.interview import AVOIDABLE
+from recommender.interview import ASSUMED, AVOIDABLE, SCREEN
 from recommender.ranking import top_pick
 from recommender.variants import picks_and_stacks as outcomes
 
@@ -25,16 +25,21 @@ RULES = get_rules(None, KB)
 IMPORTANCES = ["must", "high", "medium", "nice"]
 
 
-def converse(iv: Interview, given: Requirements) -> list[str]:
-    """Answer from `given` (skip what it does not state) until the interview stops; the ids asked."""
+def converse(iv: Interview, given: Requirements, *, screen: bool = True) -> list[str]:
+    """Answer from `given` (skip what it does not state) until the interview stops; the ids asked.
+
+    The first question (which requirements matter) is answered with the ids `given` states, or,
+    with `screen=False`, skipped: then every requirement is asked about in turn."""
     stated: dict[str, Any] = {**given.requirements, **given.context.model_dump(exclude_defaults=True)}
     asked: list[str] = []
-    limit = len(KB.catalogue.ids) + len(KB.catalogue.contexts)
+    limit = 1 + len(KB.catalogue.ids) + len(KB.catalogue.contexts)
     while (q := iv.next_question()) is not None:
         assert q.id not in asked, f"{q.id} asked twice"
         asked.append(q.id)
         assert len(asked) <= limit
-        if q.id in stated:
+        if q.id == SCREEN and screen:
+            iv.answer(q.id, [i for i in q.choices if i in given.requirements])
+        elif q.id in stated:
             iv.answer(q.id, stated[q.id])
         else:
             iv.skip(q.id)
@@ -66,9 +71,19 @@ def single_answers(base: Requirements, skip: set[str]) -> list[tuple[str, object
 
 
 def assert_nothing_left_changes_it(iv: Interview, asked: list[str]) -> None:
+    """No single further answer changes the top pick or the stack. A requirement left out in the
+    first question has had its answer (not needed); one picked there but not asked about yet may
+    still take any importance."""
     base = iv.requirements()
     now = outcomes([base], KB, RULES)[0]
-    found = single_answers(base, set(asked))
+    picked = set(iv.value(SCREEN) or ())
+    left_out = set(KB.catalogue.ids) - picked if SCREEN in asked and iv.value(SCREEN) is not None else set()
+    unasked = {i for i in picked if i not in asked}
+    found = single_answers(base, set(asked) | left_out)
+    for req_id in unasked:
+        for importance in (*IMPORTANCES, *(["avoid"] if req_id in AVOIDABLE else [])):
+            found.append((req_id, importance, base.model_copy(
+                update={"requirements": {**base.requirements, req_id: importance}})))
     changed = []
     for (key, value, _variant), outcome in zip(found, [o for v in found for o in outcomes([v[2]], KB, RULES)],
                                                strict=True):
@@ -87,18 +102,55 @@ def test_oracle_on_the_examples(example: Path) -> None:
     iv = Interview()
     asked = converse(iv, given)
     stated = iv.requirements()
-    assert set(stated.requirements.items()) <= set(given.requirements.items())
+    assert asked[0] == SCREEN and len(asked) <= 20
+    assert set(stated.requirements) <= set(given.requirements)
+    # What was asked about holds the file's answer; what was only picked counts as medium.
+    assert all(stated.requirements[r] == (given.requirements[r] if r in asked else ASSUMED)
+               for r in stated.requirements)
     assert any(i != "avoid" for i in stated.requirements.values()) or run_full(given) is None
     got = run_full(stated) if stated.requirements else None
     assert got == run_full(given), asked
     assert iv.asked == len(asked)
 
 
-def test_stop_is_checked_by_re_running_every_single_answer() -> None:
+@pytest.mark.parametrize("screen", [True, False], ids=["first-question-answered", "one-by-one"])
+def test_stop_is_checked_by_re_running_every_single_answer(screen: bool) -> None:
     given = load_requirements(EXAMPLES / "gitops-platform-team.yaml")
     iv = Interview()
-    asked = converse(iv, given)
+    asked = converse(iv, given, screen=screen)
+    assert (SCREEN in asked) and (len(asked) < 20) == screen  # one by one asks about far more
     assert_nothing_left_changes_it(iv, asked)
+    assert run_full(iv.requirements()) == run_full(given)
+
+
+def test_the_first_question_settles_what_is_asked_about_and_back_undoes_it_whole() -> None:
+    iv = Interview()
+    q = iv.next_question()
+    assert q is not None and q.id == SCREEN and q.kind == "multi" and q.choices == tuple(KB.catalogue.ids)
+    assert len(q.labels) == len(q.sections) == len(q.choices) and q.labels[0] != q.choices[0]
+    assert iv.likely_more() == 1 + len(iv.remaining())  # before it, only a bound
+    iv.answer(SCREEN, ["web_ui", "canary"])
+    assert iv.requirements().requirements == {"web_ui": ASSUMED, "canary": ASSUMED}
+    assert set(iv.remaining()) <= {"web_ui", "canary", *KB.catalogue.contexts}  # nothing left out is asked
+    assert "traffic_router" in iv.remaining()  # a canary opens the router question
+    first_after = iv.likely_more()
+    assert first_after < 1 + len(KB.catalogue.ids)
+    nxt = iv.next_question()
+    assert nxt is not None and nxt.id != SCREEN
+    iv.answer(nxt.id, nxt.choices[0] if nxt.kind != "multi" else [nxt.choices[0]])
+    assert iv.back() == nxt.id and iv.back() == SCREEN
+    assert iv.requirements() == Requirements() and set(KB.catalogue.ids) <= set(iv.remaining())
+    assert iv.next_question() == q
+    with pytest.raises(InputError):
+        iv.answer(SCREEN, ["web-ui"])
+
+
+def test_skipping_the_first_question_asks_about_each_requirement() -> None:
+    iv = Interview()
+    iv.skip(SCREEN)
+    assert iv.requirements() == Requirements() and set(KB.catalogue.ids) <= set(iv.remaining())
+    q = iv.next_question()
+    assert q is not None and q.kind == "importance"
 
 
 @st.composite
@@ -138,6 +190,7 @@ def test_starting_from_a_file_asks_only_what_can_change_it() -> None:
 
 def test_answer_skip_back_and_requirements() -> None:
     iv = Interview()
+    iv.skip(SCREEN)
     q = iv.next_question()
     assert q is not None and q.kind == "importance" and q.choices[:4] == tuple(IMPORTANCES)
     assert q.text and q.help and q.why
@@ -145,9 +198,10 @@ def test_answer_skip_back_and_requirements() -> None:
     second = iv.next_question()
     assert second is not None and second.id != q.id
     iv.skip(second.id)
-    assert iv.asked == 2 and iv.requirements().requirements == {q.id: "must"}
-    assert iv.back() == second.id and iv.back() == q.id and iv.back() is None
+    assert iv.asked == 3 and iv.requirements().requirements == {q.id: "must"}
+    assert iv.back() == second.id and iv.back() == q.id and iv.back() == SCREEN and iv.back() is None
     assert iv.requirements() == Requirements() and iv.asked == 0
+    iv.skip(SCREEN)
     again = iv.next_question()
     assert again is not None and again.id == q.id  # the same state asks the same question
 
@@ -217,6 +271,8 @@ def test_likely_more_never_goes_up() -> None:
 
 def test_prefetch_ranks_the_answers_ahead_and_changes_nothing() -> None:
     ahead, plain = Interview(), Interview()
+    for iv in (ahead, plain):
+        iv.skip(SCREEN)  # one by one: the importance questions are ranked ahead
     q = ahead.next_question()
     assert q is not None
     ahead.prefetch(q.id).join(timeout=120)

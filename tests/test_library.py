@@ -44,6 +44,20 @@ def test_readme_library_example_passes_mypy_strict_and_runs(tmp_path: Path) -> N
     assert ran.stdout.splitlines()[0].startswith(("Recommended: ", "Tie: "))
 
 
+def test_readme_interview_example_runs_and_asks_few_questions(capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("The interview behind the wizard is a library feature too", 1)[1]
+    found = re.search(r"```python\n(.*?)```", section, re.S)
+    assert found
+    scope: dict[str, object] = {}
+    exec(compile(found.group(1), "README interview example", "exec"), scope)
+    rec, iv = scope["rec"], scope["iv"]
+    assert isinstance(rec, recommender.Recommendation) and isinstance(iv, recommender.Interview)
+    # the first question picked both; each counts at medium unless its importance was asked
+    assert set(rec.requirements.requirements) == {"gitops_sync", "web_ui"}
+    assert iv.asked <= 8 and capsys.readouterr().out.startswith("Which of these matter")
+
+
 def test_every_public_model_is_exported() -> None:
     from pydantic import BaseModel
 

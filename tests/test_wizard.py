@@ -16,7 +16,7 @@ from conftest import EXAMPLES, ROOT
 from recommender.api import get_knowledge, load_requirements, recommend
 from recommender.catalogue import Catalogue
 from recommender.cli import build_parser
-from recommender.interview import Interview
+from recommender.interview import SCREEN, Interview
 from recommender.models import Requirements
 from recommender.requirements_io import dump_requirements
 from recommender.wizard import main, run
@@ -159,13 +159,15 @@ def test_ask_me_more_continues_with_the_rest(wizard: Drive, from_example: list[s
 
 def test_back_restores_the_answer_and_review_changes_one(wizard: Drive, tmp_path: Path) -> None:
     iv = Interview()
+    iv.skip(SCREEN)  # Enter on the first question with nothing picked: each requirement in turn
     first = iv.next_question()
     assert first is not None and first.kind == "importance"
     iv.answer(first.id, "must")
     after = skips_until_stop(iv)
     iv.answer(first.id, "high")  # the review's change: the interview then asks what that opens
     opened = skips_until_stop(iv)
-    keys = (UP * len(first.choices) + ENTER  # the first question: from "don't care" up to must
+    keys = (ENTER  # which requirements matter: none picked, so one by one
+            + UP * len(first.choices) + ENTER  # the first of them: from "don't care" up to must
             + LEFT  # the second: back to the first, which starts on must
             + ENTER  # must again
             + ENTER * len(after)  # everything else skipped: the result
@@ -241,8 +243,9 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 def test_real_wizard_in_a_pty_adaptive_conversation_more_and_back(tmp_path: Path) -> None:
-    """From nothing: must on the first question, back, then Enter (skip) on every prompt until the
-    result; ask me more; Enter through the rest; review; done. At 80 columns, in Korean prompts too."""
+    """From nothing: pick GitOps sync in the first question, back at the second, Enter (its
+    answer kept), then Enter (skip) on every prompt until the result; ask me more; Enter through
+    the rest (GitOps sync keeps the medium it was counted at); review; done. At 80 columns."""
     pexpect = pytest.importorskip("pexpect")
     saved = tmp_path / "saved.yaml"
     # No cursor-position requests: pexpect's terminal never answers them, and waiting costs seconds.
@@ -254,11 +257,13 @@ def test_real_wizard_in_a_pty_adaptive_conversation_more_and_back(tmp_path: Path
     # A live prompt, told from the echo of an answered one by its hint; a redraw of the same prompt
     # shows the same count, so keys go only to a prompt not yet answered.
     ansi = r"(?:\x1b\[[0-9;?]*[A-Za-z]|\s)*"
-    live = rf"\[(\d+) asked · (?:likely \d+ more|\d+ left)\]{ansi}\((?:↑↓ and Enter; ←|Space toggles|a number)"
+    live = (rf"(?:\[(\d+) asked · (?:likely \d+ more|\d+ left)\]|\[first question\] Which matter to your team\?)"
+            rf"{ansi}\((?:↑↓ and Enter; ←|Space toggles|a number)")
     now = rf"Now\?{ansi}\(↑↓ and Enter\)"
-    plan = [UP * 4 + ENTER, LEFT, ENTER]  # the first question: must; back at the second; must kept
+    plan = [SPACE + ENTER, LEFT, ENTER]  # pick the first requirement; back at the second; kept
     last: str | None = None
     results = 0
+    before_result = 0  # questions until the first result
     try:
         while True:
             found = child.expect([live, now, rf"or show the recommendation{ansi}\(↑↓",
@@ -269,6 +274,7 @@ def test_real_wizard_in_a_pty_adaptive_conversation_more_and_back(tmp_path: Path
                 if marker == last:
                     continue  # a redraw
                 last = marker
+                before_result += not results
                 child.send(plan.pop(0) if plan else ENTER)
             elif found == 1:
                 results += 1
@@ -282,7 +288,8 @@ def test_real_wizard_in_a_pty_adaptive_conversation_more_and_back(tmp_path: Path
     finally:
         child.close()
     assert child.exitstatus == 0, child.before
-    assert load_requirements(saved).requirements == {"gitops_sync": "must"}
+    assert load_requirements(saved).requirements == {"gitops_sync": "medium"}
+    assert before_result <= 8  # the first question, back, and what could change the answer
     text = ANSI.sub("", "".join(seen))
     flat = " ".join(text.split())
     # The yes/no style question after the result is shown whole at 80 columns.
@@ -293,11 +300,12 @@ def test_real_wizard_in_a_pty_adaptive_conversation_more_and_back(tmp_path: Path
     assert likely == sorted(likely, reverse=True), likely  # "likely N more" never goes up
     left = [int(n) for n in re.findall(r"\[\d+ asked · (\d+) left\]", flat)]
     assert left and left == sorted(left, reverse=True), left  # nor "N left" after "ask me more"
-    assert max(a for a, _m in figures) > 5
+    # the first question lists the requirements under their group headings
+    assert figures and "Which of these matter to your team?" in flat and "── Delivery model and GitOps" in flat
     # The review lists what was answered, not every question as "don't care".
     start = flat.index("Review your answers")
     review = flat[start:flat.index("Ranking the tools", start)]
-    assert "GitOps sync from Git — how important?: must" in review and "don't care" not in review
+    assert "GitOps sync from Git — how important?: medium" in review and "don't care" not in review
 
 
 def test_pty_korean_prompts(tmp_path: Path) -> None:
@@ -314,7 +322,7 @@ def test_pty_korean_prompts(tmp_path: Path) -> None:
     seen = []
     try:
         for _ in range(count):
-            child.expect(r"더\]")
+            child.expect(r"더\]|중요한 것은\?")  # a question, or the first one (which requirements)
             seen.append(child.before)
             child.send(ENTER)
         child.expect("다음은")
