@@ -277,7 +277,8 @@ def test_prefetch_ranks_the_answers_ahead_and_changes_nothing() -> None:
     assert q is not None
     ahead.prefetch(q.id).join(timeout=120)
     state = tuple(sorted({q.id: "must"}.items()))
-    assert ahead._outcomes[state].current is not None  # the state after "must" is ranked already
+    known = ahead._outcomes.known(dict(state))
+    assert known is not None and known.current is not None  # the state after "must" is ranked already
     for iv in (ahead, plain):
         iv.answer(q.id, "must")
     a, b = ahead.next_question(), plain.next_question()

@@ -1,99 +1,46 @@
-"""An adaptive interview: ask only what can still change the answer.
-
-Like a consultation with an expert, each question is chosen because its answer could change the
-advice. The first question (`SCREEN`) asks which requirements matter at all: the rest are not asked
-about, and the ones picked count at medium until another importance could change the answer.
-Then, for every requirement and context key not yet asked, the answers it could take are ranked
-with the engine (as what-if variants, batched into one engine session by variants.picks_and_stacks), and
-the question whose answers could move the top pick or the stack most comes next. The interview
-stops when no single remaining answer changes the top pick or the stack: that is checked by
-re-running those very variants, not estimated.
-
-    iv = Interview()
-    while (q := iv.next_question()) is not None:
-        if q.id == SCREEN:
-            iv.answer(q.id, ["gitops_sync", "web_ui"])   # which requirements matter
-        else:
-            iv.skip(q.id)                                # or iv.answer(q.id, "must"), ...
-    rec = iv.recommendation()
-"""
+"""The conversation: the answers so far, the next question, back, and the checks on answers."""
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final
 
-from .errors import InputError, Problem
-from .models import Context, Importance, Requirements
-from .strings import pick, t
+from ..errors import InputError, Problem
+from ..models import Context, Importance, Requirements
+from ..strings import pick, t
+from .outcomes import (
+    MAX_CLUSTERS,
+    AnswerValue,
+    Candidate,
+    Outcomes,
+    Verdict,
+    cluster_values,
+    rank_questions,
+    state_key,
+    stored,
+    workload_support_differs,
+)
+from .questions import (
+    ASSUMED,
+    AVOIDABLE,
+    CONTEXT_NEEDS,
+    IMPORTANCES,
+    SCREEN,
+    WORKLOAD_GROUPS,
+    InterviewQuestion,
+    QuestionKind,
+)
+from .why import why
 
 if TYPE_CHECKING:
-    from .knowledge import KnowledgeBase
-    from .models import Recommendation
-    from .rules import RuleBase
-    from .variants import PickAndStack as Outcome
+    from ..knowledge import KnowledgeBase
+    from ..models import Recommendation
+    from ..rules import RuleBase
 
-QuestionKind = Literal["importance", "choice", "multi", "integer"]
-AnswerValue = str | int | list[str]
-
-IMPORTANCES: Final[tuple[Importance, ...]] = ("must", "high", "medium", "nice")
-# `avoid` is offered only where a team plausibly does not want the capability at all.
-AVOIDABLE: Final = frozenset({"web_ui", "image_update_automation", "sidecar_management", "non_kubernetes_targets"})
-
-# Context keys that only matter once a requirement they qualify is wanted: the router shifts the
-# traffic and the metrics provider feeds the analysis of a progressive rollout. The cluster count
-# matters once a delivery requirement is wanted (the fleet rules read it for any team that needs a
-# delivery engine); other keys are always candidates.
-CONTEXT_NEEDS: Final[dict[str, frozenset[str]]] = {
-    "traffic_router": frozenset({"canary", "blue_green", "ab_testing", "traffic_shaping_mesh"}),
-    "metrics_provider": frozenset({"canary", "blue_green", "ab_testing", "metric_analysis_rollback"}),
-}
-# Workload kinds matter once a progressive or workload requirement is wanted, and only when the
-# tools' components support different kinds (checked against the knowledge base).
-WORKLOAD_GROUPS: Final = frozenset({"progressive", "workloads"})
-MAX_CLUSTERS: Final = 100_000
-# The first question: which requirements matter at all. One answer settles every requirement the
-# team leaves out (they are not asked about), as an expert first asks what the team needs and then
-# drills into what could change the advice. Skipped, each requirement is asked about in turn.
-SCREEN: Final = "requirements"
-# A requirement picked there is counted at this importance until its own question is answered;
-# that question comes only when another importance would change the top pick or the stack.
-ASSUMED: Final[Importance] = "medium"
 PREFETCH_DELAY: Final = 0.3  # seconds; far less than it takes to read a question
-
-
-@dataclass(frozen=True)
-class InterviewQuestion:
-    """One question: `id` is a requirement id (answered with an importance) or a context key."""
-
-    id: str
-    kind: QuestionKind
-    text: str
-    help: str
-    why: str
-    choices: tuple[str, ...]  # the allowed values as written in a requirements file; () for a number
-    labels: tuple[str, ...] = ()  # how each choice reads, where that is not the value itself
-    sections: tuple[str, ...] = ()  # the heading each choice is listed under, where choices are grouped
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    id: str
-    answers: tuple[AnswerValue, ...]
-    outcomes: tuple[Outcome, ...]
-
-
-@dataclass
-class _Known:
-    """Outcomes ranked for one set of answers: the current one and each single further answer's."""
-
-    current: Outcome | None = None
-    found: dict[tuple[str, object], Outcome] = field(default_factory=dict)
-    busy: threading.Event | None = None  # set while a thread ranks them
 
 
 @dataclass(frozen=True)
@@ -107,14 +54,6 @@ class _State:
     screen: list[str] | None  # the answer to the first question
 
 
-@dataclass(frozen=True)
-class _Verdict:
-    """The value of asking each remaining question, for one state of the answers."""
-
-    current: Outcome
-    ranked: tuple[tuple[_Candidate, tuple[int, int, int]], ...]  # changing candidates, most useful first
-
-
 class Interview:
     """Ask the question whose answer could change the recommendation most, until none can.
 
@@ -126,8 +65,8 @@ class Interview:
     def __init__(self, *, knowledge: KnowledgeBase | Path | str | None = None,
                  rules: RuleBase | Path | str | None = None, lang: str = "en",
                  initial: Requirements | None = None) -> None:
-        from .api import get_knowledge, get_rules
-        from .strings import LANGS
+        from ..api import get_knowledge, get_rules
+        from ..strings import LANGS
 
         if lang not in LANGS:
             raise InputError([Problem("<interview>", "lang", f"unsupported language {lang!r}",
@@ -145,7 +84,7 @@ class Interview:
         self._given: frozenset[str] = frozenset()
         self._notes: str | None = None
         if initial is not None:
-            from .api import check_vocabulary
+            from ..api import check_vocabulary
 
             problems = check_vocabulary(initial, self.kb.catalogue, "<initial>")
             if problems:
@@ -155,12 +94,12 @@ class Interview:
                 self._answers[key] = value
             self._given = frozenset(self._answers)
             self._notes = initial.notes
-        self._cache: dict[tuple[object, ...], _Verdict] = {}
-        self._lock = threading.Lock()  # the outcome cache is shared with prefetch()
+        self._cache: dict[tuple[object, ...], Verdict] = {}
+        self._lock = threading.Lock()  # prefetch() reads the generation from its thread
         self._generation = 0
-        self._outcomes: dict[tuple[object, ...], _Known] = {}
+        self._outcomes = Outcomes(self.kb, self.rules)
         self._likely: int | None = None
-        self._cluster_values = _cluster_values(self.rules)
+        self._cluster_values = cluster_values(self.rules)
 
     # -- the conversation ------------------------------------------------------------------------
 
@@ -238,7 +177,7 @@ class Interview:
 
     def recommendation(self) -> Recommendation:
         """The full Recommendation (with explanations and what-if) for the answers so far."""
-        from .api import recommend
+        from ..api import recommend
 
         return recommend(self.requirements(), knowledge=self.kb, rules=self.rules, lang=self.lang)
 
@@ -309,7 +248,7 @@ class Interview:
         ids = set(self.kb.catalogue.ids)
         return any(c.id in ids for c, _s in self._verdict().ranked)
 
-    def question(self, question_id: str, candidate: _Candidate | None = None) -> InterviewQuestion:
+    def question(self, question_id: str, candidate: Candidate | None = None) -> InterviewQuestion:
         """The question for an id, with its texts in the interview's language."""
         kind = self._kind(question_id)
         cat = self.kb.catalogue
@@ -402,7 +341,7 @@ class Interview:
             if key == "clusters" and not any(cat.groups_by_requirement.get(r) == "delivery" for r in wanted):
                 continue
             if key == "workload_kinds" and not (
-                    _workload_support_differs(self.kb)
+                    workload_support_differs(self.kb)
                     and any(cat.groups_by_requirement.get(r) in WORKLOAD_GROUPS for r in wanted)):
                 continue
             out.append(key)
@@ -418,8 +357,8 @@ class Interview:
         # A list answer is judged by each single value; combinations are left to the review.
         return tuple([v] for v in values) if kind == "multi" else tuple(values)
 
-    def _verdict(self) -> _Verdict:
-        key = (_state_key(self._answers), frozenset(self._history), self._assumed, self._out)
+    def _verdict(self) -> Verdict:
+        key = (state_key(self._answers), frozenset(self._history), self._assumed, self._out)
         found = self._cache.get(key)
         if found is None:
             found = self._evaluate()
@@ -451,219 +390,28 @@ class Interview:
                 # Once the question is answered (or a newer one prefetched), the look-ahead is moot.
                 if self._generation != generation or len(self._undo) != steps:
                     return
-                self._fill({**answers, question_id: _stored(value)}, history, assumed, out)
+                self._fill({**answers, question_id: stored(value)}, history, assumed, out)
 
         thread = threading.Thread(target=work, name="interview-prefetch", daemon=True)
         thread.start()
         return thread  # to wait for it; a conversation need not
 
     def _fill(self, answers: dict[str, AnswerValue], history: set[str], assumed: frozenset[str],
-              out: frozenset[str]) -> _Known:
-        """The outcomes of these answers and of each single further answer, ranked where not known yet.
+              out: frozenset[str]) -> None:
+        """Rank what these answers lead to, and each single further answer, where not known yet."""
+        self._outcomes.fill(answers, self._requirements_of(answers), self._pending(answers, history, assumed, out))
 
-        A skip changes no answer, so after one the re-runs of the state before still hold and
-        nothing is ranked again. Safe from two threads: a state one thread is ranking is waited for.
-        """
-        from .variants import picks_and_stacks
+    def _pending(self, answers: dict[str, AnswerValue], history: set[str], assumed: frozenset[str],
+                 out: frozenset[str]) -> list[tuple[str, AnswerValue]]:
+        return [(question_id, value) for question_id in self._remaining_of(answers, history, assumed, out)
+                for value in self._answers_for(question_id)]
 
-        key = _state_key(answers)
-        while True:
-            with self._lock:
-                known = self._outcomes.get(key)
-                if known is None:
-                    if len(self._outcomes) > 64:
-                        self._outcomes.clear()
-                    known = self._outcomes[key] = _Known()
-                busy = known.busy
-                if busy is None:
-                    known.busy = threading.Event()
-                    break
-            busy.wait()
-        try:
-            base = self._requirements_of(answers)
-            # Variants that share the context are ranked as worlds of one engine session.
-            by_context: dict[str, list[tuple[tuple[str, object], Requirements]]] = {}
-            for question_id in self._remaining_of(answers, history, assumed, out):
-                for value in self._answers_for(question_id):
-                    found_key = (question_id, _hashable(value))
-                    if found_key not in known.found:
-                        variant = _with(base, question_id, value, self.kb)
-                        by_context.setdefault(variant.context.model_dump_json(), []).append((found_key, variant))
-            base_key = base.context.model_dump_json()
-            if known.current is None:  # the current answers ride along with the variants of their context
-                by_context.setdefault(base_key, [])
-            for context, batch in by_context.items():
-                with_base = context == base_key and known.current is None
-                found = picks_and_stacks([*(v for _k, v in batch), *([base] if with_base else [])], self.kb, self.rules)
-                if with_base:
-                    known.current = found.pop()
-                known.found.update(zip((k for k, _v in batch), found, strict=True))
-        finally:
-            with self._lock:
-                event, known.busy = known.busy, None
-            if event is not None:
-                event.set()
-        return known
+    def _evaluate(self) -> Verdict:
+        history = set(self._history)
+        pending = self._pending(self._answers, history, self._assumed, self._out)
+        known = self._outcomes.fill(self._answers, self.requirements(), pending)
+        return rank_questions(known, pending)
 
-    def _evaluate(self) -> _Verdict:
-        known = self._fill(self._answers, set(self._history), self._assumed, self._out)
-        pending = [(question_id, value) for question_id in self.remaining()
-                   for value in self._answers_for(question_id)]
-        assert known.current is not None
-        current = known.current
-        results = {i: known.found[(q, _hashable(v))] for i, (q, v) in enumerate(pending)}
-        per_question: dict[str, list[tuple[AnswerValue, Outcome]]] = {}
-        for index, (question_id, value) in enumerate(pending):
-            outcome = results[index]
-            per_question.setdefault(question_id, []).append((value, outcome))
-        ranked: list[tuple[_Candidate, tuple[int, int, int]]] = []
-        order = {q: i for i, q in enumerate(per_question)}
-        for question_id, pairs in per_question.items():
-            tops = {o[0] for _v, o in pairs}
-            top_changes = sum(o[0] != current[0] for _v, o in pairs)
-            stack_changes = sum(o != current for _v, o in pairs)
-            if not stack_changes:
-                continue
-            # Most distinct top picks first, then how many answers move the pick, then the stack.
-            score = (len(tops | {current[0]}), top_changes, stack_changes)
-            ranked.append((_Candidate(question_id, tuple(v for v, _o in pairs), tuple(o for _v, o in pairs)), score))
-        ranked.sort(key=lambda item: (tuple(-s for s in item[1]), order[item[0].id]))
-        return _Verdict(current=current, ranked=tuple(ranked))
-
-    # -- why -----------------------------------------------------------------------------------------
-
-    def _why(self, question_id: str, candidate: _Candidate | None) -> str:
-        if candidate is None:
-            return t("interview_why_nothing", self.lang)
+    def _why(self, question_id: str, candidate: Candidate | None) -> str:
         current = self._verdict().current
-        tools = _tools([current[0], *(o[0] for o in candidate.outcomes)])
-        names = [self.kb.tool(tool).name for tool in tools]
-        no_fit = any(o[0] is None for o in candidate.outcomes) and current[0] is not None
-        if len(tools) >= 2:
-            if question_id in self.kb.catalogue.ids:
-                details = " · ".join(self._claim_line(question_id, tool) for tool in tools)
-                text = t("interview_why_between", self.lang, tools=_join(names, self.lang), details=details)
-            else:
-                text = t("interview_why_between_context", self.lang, tools=_join(names, self.lang),
-                         details=self._values_line(candidate, tools))
-        elif tools and current[0] is None and not self._answers:
-            text = t("interview_why_first", self.lang, tools=_join(names, self.lang))
-        elif parts := sorted({p for o in candidate.outcomes if o[0] == current[0] for p in o[1]} ^ set(current[1])):
-            components = [self._component_name(part) for part in parts]
-            text = t("interview_why_stack", self.lang, tool=names[0], components=_join(components, self.lang))
-        elif no_fit:
-            details = self._claim_line(question_id, tools[0]) if question_id in self.kb.catalogue.ids else ""
-            return t("interview_why_no_fit_only", self.lang, details=details).rstrip(": ")
-        else:
-            text = t("interview_why_nothing", self.lang)
-        if no_fit:
-            text = f"{text} {t('interview_why_no_fit', self.lang)}"
-        return text
-
-    def _values_line(self, candidate: _Candidate, tools: list[str]) -> str:
-        """For a context key: which answers lead to which tool, as the re-runs found ("Flux: azure-aks, gke")."""
-        by_tool: dict[str, list[str]] = {}
-        for value, outcome in zip(candidate.answers, candidate.outcomes, strict=True):
-            shown = ", ".join(value) if isinstance(value, list) else str(value)
-            by_tool.setdefault(outcome[0] or "", []).append(shown)
-        parts = []
-        for tool in [*tools, ""]:
-            values = by_tool.get(tool)
-            if not values:
-                continue
-            more = t("interview_more_values", self.lang, count=len(values) - 4) if len(values) > 4 else ""
-            name = self.kb.tool(tool).name if tool else t("interview_no_fit_short", self.lang)
-            parts.append(f"{name}: {', '.join(values[:4])}{more}")
-        return " · ".join(parts)
-
-    def _claim_line(self, req_id: str, tool_id: str) -> str:
-        tool = self.kb.tool(tool_id)
-        claim = tool.capabilities[req_id]
-        note = _first_sentence(pick(claim.note, self.lang))
-        level = t(f"cap_level_{claim.level}", self.lang)
-        return f"{tool.name} ({level}): {note}" if note else f"{tool.name} ({level})"
-
-    def _component_name(self, part: str) -> str:
-        tool_id, _slash, component = part.partition("/")
-        try:
-            return self.kb.tool(tool_id).component(component).name
-        except KeyError:
-            return part
-
-
-def _with(base: Requirements, question_id: str, value: AnswerValue, kb: KnowledgeBase) -> Requirements:
-    if question_id in kb.catalogue.contexts:
-        context = base.context.model_copy(update={question_id: value})
-        return base.model_copy(update={"context": context})
-    return base.model_copy(update={"requirements": {**base.requirements, question_id: value}})
-
-
-def _state_key(answers: dict[str, AnswerValue]) -> tuple[object, ...]:
-    return tuple(sorted((k, _hashable(v)) for k, v in answers.items()))
-
-
-def _stored(value: AnswerValue) -> AnswerValue:
-    """An answer as answer() stores it (a list for a multi-value context)."""
-    return list(value) if isinstance(value, (list, tuple)) else value
-
-
-def _hashable(value: object) -> object:
-    return tuple(value) if isinstance(value, list) else value
-
-
-def _tools(picks: Iterable[str | None]) -> list[str]:
-    """The tools named by top picks ("a|b" names two), in first-seen order."""
-    out: list[str] = []
-    for found in picks:
-        for tool in (found or "").split("|"):
-            if tool and tool not in out:
-                out.append(tool)
-    return out
-
-
-def _join(names: Sequence[str], lang: str) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    joined = f"{', '.join(names[:-1])}{t('interview_and', lang)}{names[-1]}"
-    if lang == "ko":
-        from .korean import particles  # 와/과 agrees with the name before it
-
-        return particles(joined)
-    return joined
-
-
-def _first_sentence(text: str) -> str:
-    for end in (". ", "다. "):
-        cut = text.find(end)
-        if cut > 0:
-            return text[:cut + len(end) - 1]
-    return text
-
-
-def _workload_support_differs(kb: KnowledgeBase) -> bool:
-    """Whether the tools' components state different workload kinds (else the answer moves nothing)."""
-    tables = set()
-    for tool in kb.tools:
-        for comp in tool.components:
-            table = comp.supports.get("workload_kinds")
-            if table is not None:
-                tables.add(tuple(sorted((kind, value.level) for kind, value in table.values.items())))
-    return len(tables) > 1
-
-
-def _cluster_values(rules: RuleBase) -> tuple[int, ...]:
-    """One cluster count on each side of every threshold a rule compares the count with.
-
-    Rules compare numbers with gte/gt/lte/lt/eq only, so these counts give every outcome any count can.
-    """
-    found: set[int] = {1}
-    for rule in rules.rules:
-        for _alias, pattern in rule.patterns():
-            if pattern.get("kind") != "ctx" or pattern.get("key") != "clusters":
-                continue
-            test = pattern.get("value")
-            numbers = test.values() if isinstance(test, dict) else [test]
-            for n in numbers:
-                if isinstance(n, int) and not isinstance(n, bool):
-                    found |= {n - 1, n, n + 1}
-    return tuple(sorted(v for v in found if 1 <= v <= MAX_CLUSTERS))
+        return why(self.kb, self.lang, question_id, candidate, current, bool(self._answers))
