@@ -1,11 +1,5 @@
-"""`recommender wizard`: the adaptive interview in a terminal, then the recommendation.
-
-Two halves, so that tests can drive the conversation without a terminal:
-
-- `recommender.interview.Interview`, the library side: which question could change the answer
-  most, when to stop, back, and the Requirements the answers amount to. No I/O.
-- `TerminalUI`, `converse()` and `run()`, the questionary side: one prompt per question with why it
-  is asked, progress, the result with "ask me more" and the review, saving and exporting.
+"""The terminal side of `recommender wizard`: one questionary prompt per interview question, with why
+it is asked and the progress, the review screen, yes/no and file-name prompts.
 
 questionary and prompt_toolkit are imported inside functions only, so `recommender --help` and
 batch mode never pay for them and the first question appears quickly.
@@ -13,31 +7,22 @@ batch mode never pay for them and the first question appears quickly.
 
 from __future__ import annotations
 
-import argparse
 import enum
-import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
-from .interview import MAX_CLUSTERS, SCREEN, Interview, InterviewQuestion
+from ..interview import MAX_CLUSTERS, SCREEN, Interview, InterviewQuestion
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
     from prompt_toolkit.output import Output
     from rich.console import Console
 
-    from .models import Recommendation
-
-EXIT_OK, EXIT_INPUT, EXIT_INTERRUPTED = 0, 2, 130
-
-EXPORT_SUFFIX: Final[Mapping[str, str]] = {"table": "txt", "json": "json", "markdown": "md", "adr": "md",
-                                           "html": "html"}
-
 
 def ui_text(key: str, lang: str, **values: object) -> str:
     """An interface string from recommender/strings.yaml (keys `wizard_*`)."""
-    from .strings import t
+    from ..strings import t
 
     return t(f"wizard_{key}", lang, **values)
 
@@ -270,158 +255,3 @@ def free_name(stem: str, suffix: str) -> str:
         candidate = f"{stem}-{n}.{suffix}"
         n += 1
     return candidate
-
-
-# --------------------------------------------------------------------------------------------
-# Running it
-# --------------------------------------------------------------------------------------------
-
-
-def go_back(iv: Interview, ui: TerminalUI) -> None:
-    """Undo the last answer; asked again, its prompt starts on it."""
-    if iv.history:
-        last = iv.history[-1]
-        ui.undone[last] = iv.value(last)
-    iv.back()
-
-
-def converse(iv: Interview, ui: TerminalUI, show: Callable[[Recommendation], None]) -> Recommendation:
-    """Ask until nothing left can change the answer, show it, and offer more questions or a review.
-
-    Returns the Recommendation the user accepted.
-    """
-    more = False
-    while True:
-        question = iv.next_question(exhaustive=more)
-        if question is not None:
-            answer = ui.ask(question, more=more)
-            if answer is Nav.BACK:
-                go_back(iv, ui)
-            elif answer is Nav.SKIP:
-                iv.skip(question.id)
-            else:
-                iv.answer(question.id, answer)  # type: ignore[arg-type]  # a value the prompt offered
-            continue
-        if not any(i != "avoid" for i in iv.requirements().requirements.values()):
-            # Nothing wanted means nothing to rank: say so and ask the last question again.
-            ui.console.print(f"[yellow]{ui.t('nothing_stated')}[/]")
-            if iv.back() is None:
-                more = True
-            continue
-        ui.console.print(f"[dim]{ui.t('working')}[/]")
-        rec = iv.recommendation()
-        show(rec)
-        options = [(AFTER_DONE, ui.t("after_done"))]
-        if iv.remaining():
-            options.append((AFTER_MORE, ui.t("after_more", count=len(iv.remaining()))))
-        options.append((AFTER_REVIEW, ui.t("after_review")))
-        action = ui.choose(ui.t("after_result"), options)
-        if action == AFTER_DONE:
-            return rec
-        if action == AFTER_MORE:
-            more = True
-            continue
-        while (picked := ui.review()) is not None:
-            if picked is Nav.BACK:
-                go_back(iv, ui)
-                break
-            question = iv.question(str(picked))
-            answer = ui.ask(question, more=True)
-            if answer is Nav.SKIP:
-                iv.skip(question.id)
-            elif answer is not Nav.BACK:
-                iv.answer(question.id, answer)  # type: ignore[arg-type]
-
-
-def _formats() -> tuple[str, ...]:
-    from . import render as render_module
-
-    return tuple(render_module.FORMATS)  # read at run time: formats are added independently
-
-
-def _show(rec: Recommendation, console: Console) -> None:
-    from .render import render
-
-    # The same report as batch mode, sized and coloured for this terminal.
-    console.file.write(render(rec, "table", width=console.width, color=console.is_terminal))
-    console.file.flush()
-
-
-def run(args: argparse.Namespace, *, input: Input | None = None, output: Output | None = None,
-        console: Console | None = None) -> int:
-    """The wizard with injectable terminal I/O (tests pass a pipe input and a dummy output)."""
-    from rich.console import Console as RichConsole
-
-    lang: str = getattr(args, "lang", None) or "en"
-    console = console or RichConsole(highlight=False)
-    written: list[Path] = []
-    try:
-        return _run(args, lang, console, input, output, written)
-    except (KeyboardInterrupt, EOFError):
-        # Every file is written atomically at the very end, so an interrupt leaves nothing behind.
-        message = ui_text("cancelled_after", lang, paths=", ".join(map(str, written))) if written \
-            else ui_text("cancelled", lang)
-        sys.stderr.write(f"\n{message}\n")
-        return EXIT_INTERRUPTED
-    except Exception as exc:
-        from .errors import InputError
-
-        if isinstance(exc, InputError):
-            sys.stderr.write(f"recommender: {len(exc.problems)} problem(s):\n{exc}\n")
-            return EXIT_INPUT
-        raise
-
-
-def _run(args: argparse.Namespace, lang: str, console: Console, input: Input | None, output: Output | None,
-         written: list[Path]) -> int:
-    from .api import get_knowledge, get_rules, load_requirements
-    from .cli_common import write_atomic
-    from .errors import InputError, Problem
-    from .requirements_io import dump_requirements
-
-    save: Path | None = getattr(args, "save", None)
-    force: bool = bool(getattr(args, "force", False))
-    if save is not None and (problem := path_problem(save, force, "en")):
-        # Refuse before the first question rather than after the last one.
-        raise InputError([Problem(str(save), "--save", problem, "pass --force or name a new file")])
-    kb = get_knowledge(getattr(args, "knowledge", None))
-    rules = get_rules(getattr(args, "rules", None), kb)  # a broken rules directory fails now, not at the end
-    from_file: Path | None = getattr(args, "from_file", None)
-    initial = load_requirements(from_file, knowledge=kb) if from_file is not None else None
-
-    iv = Interview(knowledge=kb, rules=rules, lang=lang, initial=initial)
-    ui = TerminalUI(iv, lang, console, input=input, output=output)
-    rec = converse(iv, ui, lambda found: _show(found, console))
-    requirements = iv.requirements()
-
-    if save is None and ui.confirm(ui.t("save_confirm"), default=True):
-        save = ui.path(ui.t("save_path"), free_name("requirements", "yaml"), force)
-    formats = _formats()
-    export = ui.choose(ui.t("export"), [("", ui.t("export_none")),
-                                        *((f, f"{f} (.{EXPORT_SUFFIX.get(f, f)})") for f in formats)])
-    export_path = None
-    if export:
-        export_path = ui.path(ui.t("export_path", fmt=export),
-                              free_name("recommendation", EXPORT_SUFFIX.get(export, export)), force)
-
-    # Nothing is written until every question is answered, so Ctrl-C anywhere above writes nothing.
-    from .render import render
-
-    if save is not None:
-        header = "Requirements written by `recommender wizard`.\nRecommend again: recommender recommend " + str(save)
-        write_atomic(save, dump_requirements(requirements, kb.catalogue, header=header), force=force)
-        written.append(save)
-        console.print(ui.t("saved", path=save), highlight=False, markup=False)
-    if export and export_path is not None:
-        write_atomic(export_path, render(rec, export, source=str(save) if save else None), force=force)
-        written.append(export_path)
-        console.print(ui.t("exported", fmt=export, path=export_path), highlight=False, markup=False)
-    return EXIT_OK
-
-
-def main(args: argparse.Namespace) -> int:
-    """Entry point from `recommender wizard`."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        sys.stderr.write(ui_text("not_tty", getattr(args, "lang", None) or "en") + "\n")
-        return EXIT_INPUT
-    return run(args)
