@@ -7,9 +7,10 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .fact_kinds import CONTEXT_SCOPED_KINDS, fact
 from .knowledge import KnowledgeBase
 from .models import Context, Requirements
-from .rules import CONTEXT_SCOPED_KINDS, Parameters, RuleBase
+from .rules import Parameters, RuleBase
 
 Fact = dict[str, Any]
 
@@ -54,37 +55,37 @@ class KnowledgeFacts:
         for tool in kb.tools:
             ref = f"{tool.tool}/project"
             evidence[ref] = [str(u) for u in tool.project.evidence]
-            facts.append({"kind": "project", "tool": tool.tool, "status": tool.project.status,
-                          "maturity": tool.project.cncf.maturity, "ev": ref})
+            facts.append(fact("project", tool=tool.tool, status=tool.project.status,
+                              maturity=tool.project.cncf.maturity, ev=ref))
             for comp in tool.components:
                 ref = f"{tool.tool}/component/{comp.id}"
                 evidence[ref] = [str(u) for u in comp.evidence]
-                facts.append({"kind": "component", "tool": tool.tool, "component": comp.id,
-                              "role": comp.role, "status": comp.status, "ev": ref})
+                facts.append(fact("component", tool=tool.tool, component=comp.id, role=comp.role,
+                                  status=comp.status, ev=ref))
                 for dim, table in sorted(comp.supports.items()):
                     ref = f"{tool.tool}/component/{comp.id}/{dim}"
                     evidence[ref] = [str(u) for u in table.evidence]
                     for value, support in sorted(table.values.items()):
-                        facts.append({"kind": "support", "tool": tool.tool, "component": comp.id, "dim": dim,
-                                      "value": value, "level": support.level, "ev": ref})
-                        facts += [{"kind": "support_req", "tool": tool.tool, "component": comp.id, "dim": dim,
-                                   "value": value, "req": req_id, "level": level, "ev": ref}
+                        facts.append(fact("support", tool=tool.tool, component=comp.id, dim=dim, value=value,
+                                          level=support.level, ev=ref))
+                        facts += [fact("support_req", tool=tool.tool, component=comp.id, dim=dim, value=value,
+                                       req=req_id, level=level, ev=ref)
                                   for req_id, level in sorted(support.per_requirement.items())]
-                        facts += [{"kind": "support_stable", "tool": tool.tool, "component": comp.id, "dim": dim,
-                                   "value": value, "req": req_id, "ev": ref} for req_id in sorted(support.stable_for)]
+                        facts += [fact("support_stable", tool=tool.tool, component=comp.id, dim=dim, value=value,
+                                       req=req_id, ev=ref) for req_id in sorted(support.stable_for)]
             # The core: the components that do something natively. What they do, the default
             # install brings; a companion or plugin is a separate install a team can leave out.
             core = {c.component for c in tool.capabilities.values() if c.level == "native"}
             for req_id, claim in sorted(tool.capabilities.items()):
                 ref = f"{tool.tool}/cap/{req_id}"
                 evidence[ref] = [str(u) for u in claim.evidence]
-                self.caps.setdefault(req_id, []).append({
-                    "kind": "cap", "tool": tool.tool, "req": req_id, "level": claim.level,
-                    "factor": params.level_factors[claim.level], "component": claim.component or "",
-                    "maturity": claim.maturity, "claim": claim.claim, "met": claim.level != "none",
-                    "strong": claim.level in ("native", "companion"),
-                    "bundled": claim.level in ("native", "partial") and claim.component in core and not claim.opt_in,
-                    "group": groups[req_id], "ev": ref})
+                self.caps.setdefault(req_id, []).append(fact(
+                    "cap", tool=tool.tool, req=req_id, level=claim.level,
+                    factor=params.level_factors[claim.level], component=claim.component or "",
+                    maturity=claim.maturity, claim=claim.claim, met=claim.level != "none",
+                    strong=claim.level in ("native", "companion"),
+                    bundled=claim.level in ("native", "partial") and claim.component in core and not claim.opt_in,
+                    group=groups[req_id], ev=ref))
             for integ in tool.integrations:
                 urls = [str(u) for u in integ.evidence]
                 # A documented pairing holds both ways unless it is one-way; each fact names the
@@ -99,13 +100,13 @@ class KnowledgeFacts:
             for entry in tool.platforms:
                 ref = f"{tool.tool}/platform/{entry.platform}"
                 evidence[ref] = [str(u) for u in entry.evidence]
-                facts.append({"kind": "platform", "tool": tool.tool, "platform": entry.platform,
-                              "component": entry.component, "ev": ref})
+                facts.append(fact("platform", tool=tool.tool, platform=entry.platform,
+                                  component=entry.component, ev=ref))
         for (a, b, comp_id, maturity), urls in sorted(pairings.items()):
             ref = f"pairing/{a}/{b}/{comp_id}/{maturity}"
             evidence[ref] = list(dict.fromkeys(urls))
-            facts.append({"kind": "integration", "tool": a, "with": b, "component": comp_id,
-                          "maturity": maturity, "ev": ref})
+            facts.append(fact("integration", tool=a, component=comp_id, maturity=maturity, ev=ref,
+                              **{"with": b}))
         self.static = [KnownFact(f) for f in _unique(self.static)]
         self.caps = {req: [KnownFact(f) for f in facts] for req, facts in self.caps.items()}
 
@@ -134,17 +135,16 @@ def build_facts(requirements: Requirements, kb: KnowledgeBase,
 
 
 def requirement_facts(requirements: Requirements, kb: KnowledgeBase, rules: RuleBase) -> list[Fact]:
-    """The facts built from the requirements themselves (the kinds in rules.VARIANT_KINDS)."""
+    """The facts built from the requirements themselves (the kinds in fact_kinds.VARIANT_KINDS)."""
     params = rules.parameters
     groups = kb.catalogue.groups_by_requirement
     facts: list[Fact] = []
     for req_id, importance in sorted(requirements.requirements.items()):
-        facts.append({"kind": "req", "req": req_id, "importance": importance,
-                      "weight": params.importance_weights[importance], "group": groups[req_id],
-                      "positive": importance != "avoid", "must": importance == "must"})
+        facts.append(fact("req", req=req_id, importance=importance, weight=params.importance_weights[importance],
+                          group=groups[req_id], positive=importance != "avoid", must=importance == "must"))
     # The attainable weight, so a rule can scale a penalty to what is at stake.
-    facts.append({"kind": "totals", "weight": sum(params.importance_weights[i]
-                                                  for i in requirements.requirements.values() if i != "avoid")})
+    facts.append(fact("totals", weight=sum(params.importance_weights[i]
+                                           for i in requirements.requirements.values() if i != "avoid")))
     return facts
 
 
@@ -169,12 +169,12 @@ def shared_facts(req_ids: Iterable[str], context: Context, kb: KnowledgeBase,
     for key in ("traffic_router", "metrics_provider", "platform"):
         value = getattr(context, key)
         if value is not None:
-            facts.append({"kind": "ctx", "key": key, "value": value})
+            facts.append(fact("ctx", key=key, value=value))
     for key in ("already_using", "workload_kinds"):
         for value in sorted(set(getattr(context, key))):
-            facts.append({"kind": "ctx", "key": key, "value": value})
+            facts.append(fact("ctx", key=key, value=value))
     if context.clusters is not None:
-        facts.append({"kind": "ctx", "key": "clusters", "value": context.clusters})
+        facts.append(fact("ctx", key="clusters", value=context.clusters))
     return facts, known.evidence
 
 
@@ -182,9 +182,9 @@ def _unique(facts: list[Fact]) -> list[Fact]:
     """Asserting an identical fact twice is an error in durable-rules; keep the first."""
     seen: set[tuple[tuple[str, Any], ...]] = set()
     out = []
-    for fact in facts:
-        key = tuple(sorted(fact.items()))
+    for one in facts:
+        key = tuple(sorted(one.items()))
         if key not in seen:
             seen.add(key)
-            out.append(fact)
+            out.append(one)
     return out

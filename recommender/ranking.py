@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from .engine import Firing
+from .fact_kinds import SUPPORT_KINDS
 from .knowledge import KnowledgeBase
 from .korean import particles
 from .models import (
@@ -31,7 +32,7 @@ from .models import (
     ToolResult,
     Verdict,
 )
-from .rules import SEVERITIES, SUPPORT_KINDS, Bindings, Effect, RuleBase, field_getter
+from .rules import SEVERITIES, Bindings, Effect, RuleBase, field_getter
 from .strings import pick
 
 MATURITY_ORDER = {"graduated": 0, "incubating": 1, "sandbox": 2, "none": 3, "archived": 4}

@@ -20,33 +20,12 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from .catalogue import Catalogue, Text
 from .errors import InputError, Problem
+from .fact_kinds import BASE_KINDS, SUPPORT_KINDS, VARIANT_KINDS
 from .knowledge import LEVELS
 from .resources import bundled_dir
 from .validation import validate
 from .yamlio import load_yaml
 
-# The fields of each base fact kind, as the facts builder asserts them.
-BASE_KINDS: dict[str, tuple[str, ...]] = {
-    "req": ("req", "importance", "weight", "group", "positive", "must"),
-    "cap": ("tool", "req", "level", "factor", "component", "maturity", "claim", "met", "strong",
-            "bundled", "group", "ev"),
-    "project": ("tool", "status", "maturity", "ev"),
-    "component": ("tool", "component", "role", "status", "ev"),
-    "support": ("tool", "component", "dim", "value", "level", "ev"),
-    "support_req": ("tool", "component", "dim", "value", "req", "level", "ev"),
-    "support_stable": ("tool", "component", "dim", "value", "req", "ev"),
-    "integration": ("tool", "with", "component", "maturity", "ev"),
-    "ctx": ("key", "value"),
-    "totals": ("weight",),
-    "platform": ("tool", "platform", "component", "ev"),
-}
-# The kinds read from the support tables: asserted only for the team's own context values.
-SUPPORT_KINDS = frozenset({"support", "support_req"})
-# Facts asserted only for the team's own context values (a router the team does not run is absent).
-CONTEXT_SCOPED_KINDS = SUPPORT_KINDS | {"support_stable"}
-# The base kinds built from the requirements themselves; the rest come from the knowledge base and
-# the team's context, which what-if variants of one team's requirements share.
-VARIANT_KINDS = frozenset({"req", "totals"})
 SEVERITIES = ("high", "medium", "low")
 # The effects that can move a score or a verdict (a risk only when it carries points).
 SCORING_EFFECTS = ("derive", "contribute", "exclude", "cover", "keep")

@@ -440,3 +440,24 @@ def test_conclusions_do_not_depend_on_the_order_facts_come_in() -> None:
     rec = run(avoiding[0])
     assert [e.rule for e in result(rec, "openkruise").explanations if e.requirement == "vendor_support"] == \
         ["score.avoid"]
+
+
+def test_every_base_fact_is_made_to_its_kinds_schema() -> None:
+    """The facts builder and the rule checker read one schema (fact_kinds.BASE_KINDS): every fact
+    the builder asserts for the examples has exactly its kind's fields, and a fact that does not
+    cannot be made."""
+    from recommender.api import get_knowledge, get_rules, load_requirements
+    from recommender.fact_kinds import BASE_KINDS, fact
+    from recommender.facts import build_facts
+
+    kb = get_knowledge()
+    rules = get_rules(None, kb)
+    seen: set[str] = set()
+    for example in sorted(EXAMPLES.glob("*.yaml")):
+        facts, _evidence = build_facts(load_requirements(example), kb, rules)
+        for made in facts:
+            assert set(made) == {"kind", *BASE_KINDS[made["kind"]]}, made
+            seen.add(made["kind"])
+    assert len(seen) >= len(BASE_KINDS) - 1  # the examples exercise every kind but the rarest
+    with pytest.raises(ValueError, match="missing \\['value'\\]"):
+        fact("ctx", key="platform")

@@ -380,7 +380,7 @@ FIXED_RULE_BUGS = {
     "effect-text-not-a-mapping": _EFFECTS_BUG.format(what="`text: 5`", exc="pydantic ValidationError"),
     "operator-in-not-a-list": "rules.check_rule iterates the operand of `in:`; `in: 5` raises TypeError "
                               "('int' object is not iterable): traceback in recommend and kb lint",
-    "kind-is-a-list": "rules.check_rule looks `kind` up in BASE_KINDS; `kind: [req]` raises TypeError "
+    "kind-is-a-list": "rules.check_rule looks `kind` up in fact_kinds.BASE_KINDS; `kind: [req]` raises TypeError "
                       "(unhashable type: 'list'): traceback in recommend and kb lint",
     "unknown-fact-field-in-effect": _UNCHECKED.format(what="that `$alias.field` names a field of the fact kind",
                                                       exc="KeyError ('nope') in ranking._value"),
