@@ -23,7 +23,7 @@ from typing import Any
 from recommender import Interview, Requirements, load_requirements, recommend
 from recommender.api import get_knowledge
 from recommender.interview import SCREEN
-from recommender.ranking import top_pick
+from recommender.reasoning.ranking import top_pick
 
 ROOT = Path(__file__).resolve().parent.parent
 IMPORTANCES = ["must", "high", "medium", "nice"]

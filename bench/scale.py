@@ -23,8 +23,8 @@ import yaml
 
 from recommender import Requirements, recommend
 from recommender.api import get_knowledge, get_rules
-from recommender.engine import evaluate
-from recommender.facts import build_facts
+from recommender.reasoning.engine import evaluate
+from recommender.reasoning.facts import build_facts
 from recommender.resources import bundled_dir
 
 
@@ -54,7 +54,7 @@ def engine_floor(facts: list[dict[str, Any]], matches: int) -> float:
     from durable import engine as durable_engine
 
     class QuietHost(durable_engine.Host):  # type: ignore[misc]
-        def _run(self) -> None:  # no timer threads, as in recommender.engine
+        def _run(self) -> None:  # no timer threads, as in recommender.reasoning.engine
             pass
 
     host = QuietHost()
@@ -68,7 +68,7 @@ def engine_floor(facts: list[dict[str, Any]], matches: int) -> float:
     gc.disable()
     try:
         for run in range(5):
-            # Ids as recommender.engine gives them: durable-rules' own would collide at this size.
+            # Ids as recommender.reasoning.engine gives them: durable-rules' own would collide at this size.
             batch = [{**f, "sid": f"s{run}", "id": str(n)} for n, f in enumerate(facts)]
             start = time.perf_counter()
             host.assert_facts(name, batch)

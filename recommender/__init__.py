@@ -5,6 +5,7 @@
 """
 
 from .api import load_requirements, recommend
+from .dsl.rules import RuleBase, load_rules
 from .errors import EngineError, InputError, Problem
 from .interview import Interview, InterviewQuestion
 from .knowledge import KnowledgeBase, load_knowledge
@@ -28,7 +29,6 @@ from .models import (
     WhatIf,
     WhyNot,
 )
-from .rules import RuleBase, load_rules
 from .version import __version__
 
 __all__ = [

@@ -15,18 +15,18 @@ from pydantic import ValidationError
 
 from .catalogue import Catalogue
 from .diskcache import cached
-from .engine import evaluate
+from .dsl.rules import RuleBase, load_rules
 from .errors import InputError, Problem
-from .explain import add_why_not, archived_best, confidence, decisive, relax_options, sensitivity
-from .facts import build_facts
 from .knowledge import KnowledgeBase, load_knowledge
 from .models import Context, Recommendation, Requirements
-from .ranking import Ranker
+from .reasoning.engine import evaluate
+from .reasoning.explain import add_why_not, archived_best, confidence, decisive, relax_options, sensitivity
+from .reasoning.facts import build_facts
+from .reasoning.ranking import Ranker
+from .reasoning.variants import failing_musts, outcomes
 from .resources import bundled_dir
-from .rules import RuleBase, load_rules
 from .strings import LANGS
 from .validation import validate
-from .variants import failing_musts, outcomes
 from .yamlio import load_yaml
 
 

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .dsl.rules import RuleBase, load_rules
 from .errors import InputError
 from .knowledge import KnowledgeBase, load_knowledge
-from .rules import RuleBase, load_rules
 from .strings import missing_translations as strings_missing
 
 

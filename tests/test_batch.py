@@ -14,7 +14,7 @@ from conftest import EXAMPLES
 
 from recommender import Requirements, load_requirements, recommend
 from recommender.api import get_knowledge
-from recommender.cli import main
+from recommender.cli.main import main
 from recommender.render import FORMATS, render
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -209,7 +209,7 @@ def _ctrl_c_on_create(monkeypatch: pytest.MonkeyPatch, on_call: int) -> None:
 @pytest.mark.parametrize("threads", ["one thread", "two threads"])
 def test_ctrl_c_while_a_report_is_being_written_leaves_it_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                threads: str) -> None:
-    from recommender.cli import write_atomic
+    from recommender.cli.main import write_atomic
 
     _ctrl_c_on_create(monkeypatch, 1)
     report = tmp_path / "report.json"
@@ -315,7 +315,7 @@ def test_worker_processes_write_exactly_what_one_process_writes(tmp_path: Path,
 def test_a_parallel_batch_really_runs_in_worker_processes() -> None:
     import multiprocessing
 
-    from recommender.batch import Job, run_batch
+    from recommender.cli.batch import Job, run_batch
 
     job = Job(knowledge=None, rules=None, lang="en", what_if=False, format="json", envelope=True, width=100,
               color=False, evidence=False)
@@ -335,7 +335,7 @@ def test_a_worker_that_dies_fails_the_batch_with_a_clear_error_and_leaves_no_pro
     import threading
     import time
 
-    from recommender.batch import Job, run_batch
+    from recommender.cli.batch import Job, run_batch
     from recommender.errors import EngineError
 
     job = Job(knowledge=None, rules=None, lang="en", what_if=False, format="json", envelope=True, width=100,
@@ -374,7 +374,8 @@ def test_a_worker_that_dies_fails_the_batch_with_a_clear_error_and_leaves_no_pro
 
 
 def test_jobs_must_be_a_positive_number(capsys: pytest.CaptureFixture[str]) -> None:
-    from recommender import batch, cli
+    from recommender.cli import batch
+    from recommender.cli import main as cli
 
     assert cli.PARALLEL_FROM == batch.PARALLEL_FROM
     for value in ("0", "two"):
@@ -404,7 +405,7 @@ def test_a_worker_drops_a_ctrl_c_that_arrived_while_it_was_starting() -> None:
 def test_worker_processes_start_while_ctrl_c_is_held(monkeypatch: pytest.MonkeyPatch) -> None:
     import multiprocessing
 
-    import recommender.batch as batch
+    import recommender.cli.batch as batch
 
     started_inside: list[int] = []
     real = batch.ctrl_c_held
@@ -449,7 +450,7 @@ def test_ctrl_c_stops_a_parallel_batch_cleanly(tmp_path: Path) -> None:
 def test_a_dead_worker_ends_the_run_with_exit_2_and_names_the_file(monkeypatch: pytest.MonkeyPatch,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     # The kill itself is exercised above; here, what the command makes of it.
-    from recommender import batch
+    from recommender.cli import batch
     from recommender.errors import WorkerDied
 
     def dies(paths: list[Path], job: object, jobs: int) -> Iterator[object]:

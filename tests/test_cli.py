@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES
 
-from recommender.cli import main
+from recommender.cli.main import main
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -258,7 +258,8 @@ def test_a_context_field_typo_is_answered_in_korean_too(tmp_path: Path) -> None:
 
 
 def test_cli_offers_exactly_the_formats_the_renderers_have() -> None:
-    from recommender import cli, render
+    from recommender import render
+    from recommender.cli import main as cli
 
     assert cli.FORMATS == render.FORMATS
 
@@ -365,7 +366,7 @@ ARGPARSE_ERRORS = [
 def test_argparse_errors_speak_the_users_language(argv: list[str], key: str, english: str,
                                                   capsys: pytest.CaptureFixture[str],
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from recommender.cli import _ARGPARSE_ERRORS
+    from recommender.cli.main import _ARGPARSE_ERRORS
     from recommender.strings import help_texts
 
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):

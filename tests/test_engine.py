@@ -15,8 +15,8 @@ from conftest import EXAMPLES, order, result, run
 
 from recommender import Requirements, load_requirements, recommend
 from recommender.api import get_knowledge, get_rules
-from recommender.engine import evaluate
-from recommender.facts import build_facts
+from recommender.reasoning.engine import evaluate
+from recommender.reasoning.facts import build_facts
 
 # Requirement sets that, between them, exercise every rule.
 COVERAGE_CASES: list[tuple[dict[str, str], dict[str, object]]] = [
@@ -76,7 +76,7 @@ def _fnv1a32(text: str) -> int:
 def test_fact_ids_keep_apart_in_the_engine_up_to_the_limit() -> None:
     # durable-rules files a fact under the 32-bit FNV-1a hash of its id: the ids the engine hands
     # out ("0", "1", ...) must hash apart for as many facts as one evaluation may assert.
-    from recommender.engine import ID_LIMIT
+    from recommender.reasoning.engine import ID_LIMIT
 
     assert len({_fnv1a32(str(n)) for n in range(ID_LIMIT)}) == ID_LIMIT
     assert _fnv1a32("40189") == _fnv1a32(str(ID_LIMIT))  # the first pair that would collide
@@ -85,7 +85,7 @@ def test_fact_ids_keep_apart_in_the_engine_up_to_the_limit() -> None:
 def test_a_fact_refused_as_already_seen_is_retried_once_then_reported(monkeypatch: Any) -> None:
     import pytest
 
-    import recommender.engine as engine
+    import recommender.reasoning.engine as engine
     from recommender import EngineError
 
     kb, rules = get_knowledge(), get_rules()
@@ -120,7 +120,7 @@ def test_a_fact_refused_as_already_seen_is_retried_once_then_reported(monkeypatc
 def test_an_evaluation_past_the_id_limit_is_refused_clearly(monkeypatch: Any) -> None:
     import pytest
 
-    import recommender.engine as engine
+    import recommender.reasoning.engine as engine
     from recommender import EngineError
 
     monkeypatch.setattr(engine, "ID_LIMIT", 10)
@@ -266,7 +266,7 @@ def test_threads_see_only_their_own_recommendation() -> None:
 def test_a_failing_rule_action_is_reported_not_swallowed(monkeypatch: Any) -> None:
     import pytest
 
-    import recommender.engine as engine
+    import recommender.reasoning.engine as engine
     from recommender import EngineError
 
     class Broken(set[Any]):
@@ -345,7 +345,7 @@ def test_disk_cache_ignores_a_directory_others_can_write(tmp_path: Path, monkeyp
 def _reqs_matched(condition: dict[str, object], digest: str) -> list[str]:
     """The requirements a one-rule base matches when `condition` sits beside a join on `totals`:
     of canary (weight 3, progressive) and web_ui (weight 1, delivery), the join keeps canary."""
-    from recommender.rules import Rule, RuleBase
+    from recommender.dsl.rules import Rule, RuleBase
 
     rule = Rule.model_validate({
         "id": f"t.{digest}", "description": "x",
@@ -396,7 +396,7 @@ def test_a_recommendation_leaves_no_garbage_cycles() -> None:
 def test_knowledge_facts_encoded_once_match_the_facts_and_reason_alike() -> None:
     # Knowledge facts carry their JSON (facts.KnownFact) so each evaluation need not encode them;
     # the engine must reach the same conclusions as from the plain facts.
-    from recommender.facts import KnownFact
+    from recommender.reasoning.facts import KnownFact
 
     kb, rules = get_knowledge(), get_rules()
     requirements, context = COVERAGE_CASES[0]
@@ -420,7 +420,7 @@ def test_conclusions_do_not_depend_on_the_order_facts_come_in() -> None:
     # asserts the kinds a stage negates first. Knowledge and requirement facts in reverse order
     # must reach the same conclusions; before, a team avoiding what OpenKruise itself brings was
     # charged twice when Argo CD's capability fact came first (stack.partner_avoid's `none:`).
-    from recommender.ranking import Ranker
+    from recommender.reasoning.ranking import Ranker
 
     kb, rules = get_knowledge(), get_rules()
     avoiding = ({"targeted_pod_ops": "must", "active_project_health": "must", "vendor_support": "avoid",
@@ -447,8 +447,8 @@ def test_every_base_fact_is_made_to_its_kinds_schema() -> None:
     the builder asserts for the examples has exactly its kind's fields, and a fact that does not
     cannot be made."""
     from recommender.api import get_knowledge, get_rules, load_requirements
-    from recommender.fact_kinds import BASE_KINDS, fact
-    from recommender.facts import build_facts
+    from recommender.dsl.kinds import BASE_KINDS, fact
+    from recommender.reasoning.facts import build_facts
 
     kb = get_knowledge()
     rules = get_rules(None, kb)

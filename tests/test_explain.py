@@ -115,7 +115,7 @@ def test_a_tie_recommends_both_and_why_not_shows_only_visible_differences() -> N
 
 def test_why_this_question_names_the_tools_an_answer_separates() -> None:
     from recommender.api import get_knowledge
-    from recommender.explain import separates
+    from recommender.reasoning.explain import separates
 
     kb = get_knowledge()
     text = separates("in_place_update", kb)

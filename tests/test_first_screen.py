@@ -13,7 +13,7 @@ import pytest
 from conftest import EXAMPLES
 
 from recommender import load_requirements, recommend
-from recommender.cli import main
+from recommender.cli.main import main
 from recommender.render import render
 from recommender.render.table import answer_line
 

@@ -17,7 +17,7 @@ import yaml
 from conftest import EXAMPLES, ROOT
 
 from recommender import load_requirements, recommend
-from recommender.cli import main
+from recommender.cli.main import main
 from recommender.render import render
 from recommender.strings import t
 

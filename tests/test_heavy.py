@@ -12,9 +12,9 @@ from conftest import EXAMPLES
 
 from recommender import Requirements, load_requirements, recommend
 from recommender.api import get_knowledge, get_rules
-from recommender.explain import relaxation_candidates, sensitivity
-from recommender.ranking import Ranker
-from recommender.variants import Outcome, outcomes
+from recommender.reasoning.explain import relaxation_candidates, sensitivity
+from recommender.reasoning.ranking import Ranker
+from recommender.reasoning.variants import Outcome, outcomes
 
 KB, RULES = get_knowledge(), get_rules()
 
@@ -96,7 +96,7 @@ def test_the_cheap_no_fit_analysis_answers_as_the_full_one(path: object) -> None
         def run_all(vs: list[Requirements]) -> list[Outcome]:
             return outcomes(vs, KB, RULES)
 
-        from recommender.variants import failing_musts
+        from recommender.reasoning.variants import failing_musts
 
         cheap = sensitivity(variant, rec, ranker, run_all, lambda vs: failing_musts(vs, KB, RULES))
         full = sensitivity(variant, rec, ranker, run_all, None)

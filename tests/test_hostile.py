@@ -23,7 +23,7 @@ import pytest
 from conftest import EXAMPLES
 
 from recommender.api import get_knowledge, get_rules, load_requirements
-from recommender.cli import main
+from recommender.cli.main import main
 from recommender.errors import InputError
 from recommender.resources import bundled_dir
 from recommender.yamlio import MAX_BYTES

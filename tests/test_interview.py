@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from recommender import InputError, Interview, Requirements, load_requirements, recommend
 from recommender.api import get_knowledge, get_rules
 from recommender.interview import ASSUMED, AVOIDABLE, SCREEN
-from recommender.ranking import top_pick
-from recommender.variants import picks_and_stacks as outcomes
+from recommender.reasoning.ranking import top_pick
+from recommender.reasoning.variants import picks_and_stacks as outcomes
 
 KB = get_knowledge()
 RULES = get_rules(None, KB)

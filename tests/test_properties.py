@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from recommender import Recommendation, Requirements, recommend
 from recommender.api import get_knowledge, get_rules
 from recommender.knowledge import LEVELS
+from recommender.reasoning.variants import top_picks
 from recommender.render.jsonout import render_json
-from recommender.variants import top_picks
 
 KB = get_knowledge()
 KB_RULES = get_rules()

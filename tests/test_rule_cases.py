@@ -20,11 +20,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from recommender import KnowledgeBase, Recommendation, Requirements, RuleBase, recommend
 from recommender.api import check_vocabulary, get_knowledge, get_rules
-from recommender.engine import Firing, evaluate
-from recommender.facts import build_facts
+from recommender.dsl.rules import field_getter
+from recommender.reasoning.engine import Firing, evaluate
+from recommender.reasoning.facts import build_facts
+from recommender.reasoning.trace import fired_for, trace
 from recommender.resources import bundled_dir
-from recommender.rules import field_getter
-from recommender.trace import fired_for, trace
 
 CASES = Path(__file__).parent / "rules"
 MIN_COVERAGE = 0.8  # share of the rules, by id, that some case shows firing

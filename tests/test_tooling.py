@@ -17,7 +17,7 @@ import pytest
 import yaml
 from conftest import EXAMPLES, ROOT
 
-from recommender.cli import main
+from recommender.cli.main import main
 
 BAD = ROOT / "tests" / "data" / "bad"
 BIN = Path(sys.executable).parent
@@ -63,7 +63,7 @@ def test_check_never_loads_the_rules_or_the_rule_engine(tmp_path: Path) -> None:
     broken_rules = tmp_path / "rules"
     broken_rules.mkdir()
     (broken_rules / "x.yaml").write_text("not: [valid\n")
-    code = ("import sys\nfrom recommender import api\nfrom recommender.cli import main\n"
+    code = ("import sys\nfrom recommender import api\nfrom recommender.cli.main import main\n"
             "def refuse(*a, **k):\n    raise AssertionError('rules loaded')\n"
             "api.get_rules = refuse\napi.load_rules = refuse\n"
             f"rc = main(['check', '-q', {str(EXAMPLES)!r}])\n"
@@ -170,7 +170,7 @@ def test_bash_completion_in_a_real_bash(tmp_path: Path) -> None:
 
 def test_the_tool_option_still_accepts_tools_from_custom_knowledge(capsys: pytest.CaptureFixture[str]) -> None:
     # Completion lists the bundled tools; parsing must not turn that list into a restriction.
-    from recommender.cli import build_parser
+    from recommender.cli.main import build_parser
 
     assert main(["completion", "bash"]) == 0
     capsys.readouterr()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from recommender.api import get_knowledge
-from recommender.cli import main
+from recommender.cli.main import main
 from recommender.strings import pick
 
 

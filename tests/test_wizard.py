@@ -15,7 +15,7 @@ from conftest import EXAMPLES, ROOT
 
 from recommender.api import get_knowledge, load_requirements, recommend
 from recommender.catalogue import Catalogue
-from recommender.cli import build_parser
+from recommender.cli.main import build_parser
 from recommender.interview import SCREEN, Interview
 from recommender.models import Requirements
 from recommender.requirements_io import dump_requirements
@@ -230,7 +230,7 @@ def test_not_a_terminal_points_to_batch_mode(monkeypatch: pytest.MonkeyPatch,
 
 
 def test_wizard_module_does_not_import_questionary_up_front() -> None:
-    code = "import sys, recommender.wizard, recommender.cli; print('questionary' in sys.modules)"
+    code = "import sys, recommender.wizard, recommender.cli.main; print('questionary' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.strip() == "False"
 

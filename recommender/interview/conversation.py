@@ -36,9 +36,9 @@ from .questions import (
 from .why import why
 
 if TYPE_CHECKING:
+    from ..dsl.rules import RuleBase
     from ..knowledge import KnowledgeBase
     from ..models import Recommendation
-    from ..rules import RuleBase
 
 PREFETCH_DELAY: Final = 0.3  # seconds; far less than it takes to read a question
 

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Final
 from ..models import Requirements
 
 if TYPE_CHECKING:
+    from ..dsl.rules import RuleBase
     from ..knowledge import KnowledgeBase
-    from ..rules import RuleBase
-    from ..variants import PickAndStack as Outcome
+    from ..reasoning.variants import PickAndStack as Outcome
 
 AnswerValue = str | int | list[str]
 MAX_CLUSTERS: Final = 100_000
@@ -64,7 +64,7 @@ class Outcomes:
              pending: Sequence[tuple[str, AnswerValue]]) -> Known:
         """The outcome of `answers` (as `base`) and of each pending single further answer, ranked
         where not known yet. A skip changes no answer, so after one nothing is ranked again."""
-        from ..variants import picks_and_stacks
+        from ..reasoning.variants import picks_and_stacks
 
         key = state_key(answers)
         while True:

@@ -13,7 +13,7 @@ from ..strings import pick, t
 
 if TYPE_CHECKING:
     from ..knowledge import KnowledgeBase
-    from ..variants import PickAndStack as Outcome
+    from ..reasoning.variants import PickAndStack as Outcome
     from .outcomes import Candidate
 
 

@@ -123,7 +123,7 @@ def run(args: argparse.Namespace, *, input: Input | None = None, output: Output 
 def _run(args: argparse.Namespace, lang: str, console: Console, input: Input | None, output: Output | None,
          written: list[Path]) -> int:
     from ..api import get_knowledge, get_rules, load_requirements
-    from ..cli_common import write_atomic
+    from ..cli.common import write_atomic
     from ..errors import InputError, Problem
     from ..requirements_io import dump_requirements
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..dsl.rules import RuleBase
+from ..knowledge import KnowledgeBase
+from ..models import Recommendation, Requirements, ToolResult
 from .engine import Firing, evaluate
 from .facts import build_facts, requirement_facts, shared_facts
-from .knowledge import KnowledgeBase
-from .models import Recommendation, Requirements, ToolResult
 from .ranking import Ranker, top_pick
-from .rules import RuleBase
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ def completion_script(parser: argparse.ArgumentParser, shell: str, tools: list[s
     import shtab
 
     if tools is None:
-        from .api import get_knowledge
+        from ..api import get_knowledge
 
         tools = [entry.tool for entry in get_knowledge().tools]
     for sub in _parsers(parser):

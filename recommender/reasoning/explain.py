@@ -11,8 +11,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Literal
 
-from .knowledge import KnowledgeBase
-from .models import (
+from ..knowledge import KnowledgeBase
+from ..models import (
     Confidence,
     Decisive,
     Factor,
@@ -23,8 +23,8 @@ from .models import (
     WhatIf,
     WhyNot,
 )
+from ..strings import pick
 from .ranking import Ranker, top_pick
-from .strings import pick
 from .variants import Outcome
 
 RELAX = {"must": "high", "high": "medium", "medium": "nice", "nice": "dropped", "avoid": "dropped"}
@@ -46,7 +46,7 @@ def points_by_requirement(result: ToolResult) -> dict[str, float]:
 
 def separates(req_id: str, kb: KnowledgeBase, lang: str = "en") -> str:
     """WHY a question is asked: which tools its answer separates, by their level for it."""
-    from .strings import t
+    from ..strings import t
 
     by_level: dict[str, list[str]] = defaultdict(list)
     for tool in kb.tools:

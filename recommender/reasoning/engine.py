@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from .errors import EngineError
+from ..dsl.rules import START_KIND, START_RULE, Bindings, RuleBase, compile_stage, field_getter
+from ..errors import EngineError
 from .facts import KnownFact, encode_body
-from .rules import START_KIND, START_RULE, Bindings, RuleBase, compile_stage, field_getter
 
 
 class Firing(NamedTuple):

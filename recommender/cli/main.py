@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NoReturn
 
-from .cli_common import (  # the commands, the wizard and the tests share them
+from .common import (  # the commands, the wizard and the tests share them
     EXIT_INPUT,
     EXIT_INTERRUPTED,
     EXIT_NO_FIT,
@@ -27,7 +27,7 @@ from .cli_common import (  # the commands, the wizard and the tests share them
     write_atomic,
 )
 
-PARALLEL_FROM = 32  # the same as recommender.batch.PARALLEL_FROM (a test keeps them equal)
+PARALLEL_FROM = 32  # the same as recommender.cli.batch.PARALLEL_FROM (a test keeps them equal)
 
 
 def _positive(text: str) -> int:
@@ -113,7 +113,7 @@ def _columns(text: str) -> int:
 
 
 def build_parser(lang: str = "en") -> argparse.ArgumentParser:
-    from .strings import help_texts
+    from ..strings import help_texts
 
     h = help_texts(lang)
     formatter = functools.partial(_Formatter, texts=h)
@@ -203,11 +203,11 @@ def help_lang(argv: list[str]) -> str:
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
-    from .api import get_knowledge, get_rules
+    from ..api import get_knowledge, get_rules
+    from ..errors import InputError
+    from ..interrupts import ctrl_c_held
+    from ..render import EXTENSIONS
     from .batch import Job, default_jobs, run_batch
-    from .errors import InputError
-    from .interrupts import ctrl_c_held
-    from .render import EXTENSIONS
 
     # Loaded up front so a broken knowledge or rules directory is reported before any file.
     get_knowledge(args.knowledge)
@@ -221,7 +221,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     one_json_file = many and args.format == "json" and args.output is not None and (
         args.output.suffix == ".json" or args.output.is_file())
     if many and args.output is not None and not one_json_file:
-        from .errors import Problem
+        from ..errors import Problem
 
         out_dir = args.output
         if (out_dir.exists() and not out_dir.is_dir()) or (not out_dir.exists() and out_dir.suffix):
@@ -254,7 +254,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
         for result in run_batch(inputs, job, jobs):
             path = result.path
             if result.problems:
-                from .strings import t
+                from ..strings import t
 
                 exc = InputError(result.problems)
                 sys.stderr.write(f"recommender: {t('problems', lang, count=len(exc.problems))}:\n"
@@ -295,7 +295,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     if json_results:
         import json
 
-        from .render.jsonout import SCHEMA_VERSION
+        from ..render.jsonout import SCHEMA_VERSION
 
         documents.append(json.dumps({"schema_version": SCHEMA_VERSION, "results": json_results,
                                      "summary": json_summary},
@@ -315,8 +315,8 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
 def _output_format(args: argparse.Namespace, many: bool) -> str:
     """--format, else the one -o's extension names (a single output file only), else table."""
-    from .errors import InputError, Problem
-    from .render import FORMAT_OF_EXTENSION, format_for
+    from ..errors import InputError, Problem
+    from ..render import FORMAT_OF_EXTENSION, format_for
 
     # Several inputs write a directory, except into one .json file (one document with every result).
     output = (str(args.output) if args.output is not None and (not many or args.output.suffix.lower() == ".json")
@@ -355,7 +355,7 @@ def _print_summary(rows: list[tuple[str, str, str]], lang: str, *, to_stderr: bo
     from rich.markup import escape
     from rich.table import Table
 
-    from .strings import t
+    from ..strings import t
 
     table = Table(title=t("summary", lang))
     for column in ("file", "top_pick", "score"):
@@ -368,8 +368,8 @@ def _print_summary(rows: list[tuple[str, str, str]], lang: str, *, to_stderr: bo
 def cmd_schema() -> int:
     import json
 
-    from .api import get_knowledge
-    from .schema import requirements_schema
+    from ..api import get_knowledge
+    from ..schema import requirements_schema
 
     sys.stdout.write(json.dumps(requirements_schema(get_knowledge().catalogue), indent=2, ensure_ascii=False) + "\n")
     return EXIT_OK
@@ -379,10 +379,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.markup import escape
 
-    from .api import get_knowledge, get_rules, load_requirements
-    from .errors import InputError, Problem
-    from .strings import t
-    from .trace import trace
+    from ..api import get_knowledge, get_rules, load_requirements
+    from ..errors import InputError, Problem
+    from ..reasoning.trace import trace
+    from ..strings import t
 
     kb = get_knowledge(args.knowledge)
     rules = get_rules(args.rules, args.knowledge)
@@ -410,10 +410,10 @@ def cmd_kb(args: argparse.Namespace) -> int:
     from rich.markup import escape
     from rich.table import Table
 
-    from .api import get_knowledge
-    from .lint import lint
-    from .resources import bundled_dir
-    from .strings import pick, t
+    from ..api import get_knowledge
+    from ..lint import lint
+    from ..resources import bundled_dir
+    from ..strings import pick, t
 
     lang = default_lang(getattr(args, "lang", None))
     console = Console(highlight=False)
@@ -450,7 +450,7 @@ def cmd_kb(args: argparse.Namespace) -> int:
     try:
         tool = kb.tool(args.tool)
     except KeyError:
-        from .errors import InputError, Problem
+        from ..errors import InputError, Problem
 
         raise InputError([Problem("kb show", "tool", f"unknown tool {args.tool!r}",
                                   f"use one of: {', '.join(t.tool for t in kb.tools)}")]) from None
@@ -479,7 +479,7 @@ def _print_vocabulary(console: Any, kb: Any, lang: str) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from .strings import pick, t
+    from ..strings import pick, t
 
     console.print(f"[bold]{escape(t('kb_requirements_title', lang))}[/]")
     for group in kb.catalogue.groups:
@@ -517,14 +517,14 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "lang", None) is None and args.top_lang:  # `recommender --lang ko recommend ...`
         args.lang = args.top_lang
     if args.version:
-        from . import __version__
+        from .. import __version__
 
         print(f"recommender {__version__}")
         return EXIT_OK
     if args.command is None:
         parser.print_help()
         return EXIT_INPUT
-    from .errors import EngineError, InputError, WorkerDied
+    from ..errors import EngineError, InputError, WorkerDied
 
     try:
         if args.command == "recommend" and args.compare is not None:
@@ -545,13 +545,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "explain":
             return cmd_explain(args)
         if args.command == "wizard":
-            from .wizard import main as wizard_main  # questionary is imported only here
+            from ..wizard import main as wizard_main  # questionary is imported only here
 
             return wizard_main(args)
         return cmd_kb(args)
     except InputError as exc:
         lang = default_lang(getattr(args, "lang", None))
-        from .strings import t
+        from ..strings import t
 
         sys.stderr.write(f"recommender: {t('problems', lang, count=len(exc.problems))}:\n{exc.render(lang)}\n")
         return EXIT_INPUT

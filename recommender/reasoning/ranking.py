@@ -15,11 +15,11 @@ from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
-from .engine import Firing
-from .fact_kinds import SUPPORT_KINDS
-from .knowledge import KnowledgeBase
-from .korean import particles
-from .models import (
+from ..dsl.kinds import SUPPORT_KINDS
+from ..dsl.rules import SEVERITIES, Bindings, Effect, RuleBase, field_getter
+from ..knowledge import KnowledgeBase
+from ..korean import particles
+from ..models import (
     Cover,
     Exclusion,
     Explanation,
@@ -32,8 +32,8 @@ from .models import (
     ToolResult,
     Verdict,
 )
-from .rules import SEVERITIES, Bindings, Effect, RuleBase, field_getter
-from .strings import pick
+from ..strings import pick
+from .engine import Firing
 
 MATURITY_ORDER = {"graduated": 0, "incubating": 1, "sandbox": 2, "none": 3, "archived": 4}
 ROLE_LAYER = {"gitops_engine": "delivery", "progressive_delivery": "progressive", "workflow_engine": "workflows",

@@ -8,12 +8,12 @@ import operator
 from dataclasses import dataclass
 from typing import Any
 
+from ..dsl.rules import RuleBase
+from ..knowledge import KnowledgeBase
+from ..models import Requirements
+from ..strings import pick
 from .engine import Firing, evaluate
 from .facts import build_facts
-from .knowledge import KnowledgeBase
-from .models import Requirements
-from .rules import RuleBase
-from .strings import pick
 
 
 @dataclass(frozen=True)

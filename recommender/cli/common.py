@@ -12,8 +12,8 @@ EXIT_OK, EXIT_INPUT, EXIT_NO_FIT, EXIT_CHANGED, EXIT_INTERRUPTED = 0, 2, 3, 4, 1
 
 def write_atomic(path: Path, text: str, *, force: bool) -> None:
     """Write via a temporary file and rename, so a reader never sees half a report."""
-    from .errors import InputError, Problem
-    from .interrupts import ctrl_c_held
+    from ..errors import InputError, Problem
+    from ..interrupts import ctrl_c_held
 
     if path.exists() and not force:
         raise InputError([Problem(str(path), "", "already exists", "pass --force to overwrite it")])
@@ -52,7 +52,7 @@ def expand_inputs(paths: list[Path]) -> list[Path]:
         if path.is_dir():
             found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
             if not found:
-                from .errors import InputError, Problem
+                from ..errors import InputError, Problem
 
                 raise InputError([Problem(str(path), "", "directory holds no .yaml files",
                                           "name files or a directory of them")])

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .interrupts import ctrl_c_held, ignore_ctrl_c
+from ..interrupts import ctrl_c_held, ignore_ctrl_c
 
 if TYPE_CHECKING:
-    from .errors import Problem
-    from .knowledge import KnowledgeBase
-    from .rules import RuleBase
+    from ..dsl.rules import RuleBase
+    from ..errors import Problem
+    from ..knowledge import KnowledgeBase
 
 # Starting a worker costs about one cold start (~0.3 s); below this many files one process wins.
 PARALLEL_FROM = 32
@@ -63,9 +63,9 @@ def default_jobs(files: int) -> int:
 
 
 def run_file(path: Path, job: Job, kb: KnowledgeBase, rules: RuleBase) -> FileResult:
-    from .api import load_requirements, recommend
-    from .errors import InputError
-    from .render import render
+    from ..api import load_requirements, recommend
+    from ..errors import InputError
+    from ..render import render
 
     try:
         requirements = load_requirements(path, knowledge=kb)
@@ -76,7 +76,7 @@ def run_file(path: Path, job: Job, kb: KnowledgeBase, rules: RuleBase) -> FileRe
     result = FileResult(path, top=top.tool if top else None, top_name=top.name if top else None,
                         score=top.score if top else None, no_fit=rec.no_fit is not None)
     if job.envelope:
-        from .render.jsonout import envelope
+        from ..render.jsonout import envelope
 
         result.envelope = envelope(rec, str(path))
     else:
@@ -87,7 +87,7 @@ def run_file(path: Path, job: Job, kb: KnowledgeBase, rules: RuleBase) -> FileRe
 
 def run_batch(paths: list[Path], job: Job, jobs: int) -> Iterator[FileResult]:
     """Each file's result, in input order. Stopping the iteration (or Ctrl-C) stops the workers."""
-    from .api import get_knowledge, get_rules
+    from ..api import get_knowledge, get_rules
 
     if jobs <= 1 or len(paths) < 2:
         kb = get_knowledge(job.knowledge)
@@ -113,7 +113,7 @@ def run_batch(paths: list[Path], job: Job, jobs: int) -> Iterator[FileResult]:
             yield result
             done += 1
     except BrokenProcessPool:
-        from .errors import WorkerDied
+        from ..errors import WorkerDied
 
         # Results come in input order, so the first file without one was being worked on (or waited
         # behind the one that was): name it, and how many were left unfinished.
@@ -130,7 +130,7 @@ _worker: dict[str, Any] = {}
 
 
 def _worker_start(job: Job) -> None:
-    from .api import get_knowledge, get_rules
+    from ..api import get_knowledge, get_rules
 
     ignore_ctrl_c()
     _worker.update(job=job, kb=get_knowledge(job.knowledge), rules=get_rules(job.rules, job.knowledge))

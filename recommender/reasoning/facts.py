@@ -7,10 +7,10 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .fact_kinds import CONTEXT_SCOPED_KINDS, fact
-from .knowledge import KnowledgeBase
-from .models import Context, Requirements
-from .rules import Parameters, RuleBase
+from ..dsl.kinds import CONTEXT_SCOPED_KINDS, fact
+from ..dsl.rules import Parameters, RuleBase
+from ..knowledge import KnowledgeBase
+from ..models import Context, Requirements
 
 Fact = dict[str, Any]
 

@@ -13,10 +13,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     Only the knowledge base's catalogue is needed, so the rules are never loaded and the rule
     engine never started: a hook runs this on every commit."""
-    from .api import get_knowledge, load_requirements
-    from .cli_common import EXIT_INPUT, EXIT_OK, default_lang, expand_inputs
-    from .errors import InputError
-    from .strings import t
+    from ..api import get_knowledge, load_requirements
+    from ..errors import InputError
+    from ..strings import t
+    from .common import EXIT_INPUT, EXIT_OK, default_lang, expand_inputs
 
     lang = default_lang(args.lang)
     kb = get_knowledge(args.knowledge)
@@ -37,10 +37,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """`recommend FILE --compare SAVED.json`: exit 0 while the saved decision holds, 4 when it changed."""
-    from .api import get_knowledge, get_rules, load_requirements, recommend
-    from .cli_common import EXIT_CHANGED, EXIT_OK, default_lang, expand_inputs
-    from .compare import compare, load_saved_report, render_comparison
-    from .errors import InputError, Problem
+    from ..api import get_knowledge, get_rules, load_requirements, recommend
+    from ..compare import compare, load_saved_report, render_comparison
+    from ..errors import InputError, Problem
+    from .common import EXIT_CHANGED, EXIT_OK, default_lang, expand_inputs
 
     inputs = expand_inputs(args.files)
     if len(inputs) != 1:
@@ -60,8 +60,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_schema_report() -> int:
-    from .cli_common import EXIT_OK
-    from .schema import report_schema
+    from ..schema import report_schema
+    from .common import EXIT_OK
 
     sys.stdout.write(json.dumps(report_schema(), indent=2, ensure_ascii=False) + "\n")
     return EXIT_OK
@@ -69,7 +69,7 @@ def cmd_schema_report() -> int:
 
 def cmd_completion(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """The completion script for the CLI's own parser, which the CLI hands in."""
-    from .cli_common import EXIT_OK
+    from .common import EXIT_OK
     from .completion import completion_script
 
     sys.stdout.write(completion_script(parser, args.shell))

@@ -18,13 +18,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from .catalogue import Catalogue, Text
-from .errors import InputError, Problem
-from .fact_kinds import BASE_KINDS, SUPPORT_KINDS, VARIANT_KINDS
-from .knowledge import LEVELS
-from .resources import bundled_dir
-from .validation import validate
-from .yamlio import load_yaml
+from ..catalogue import Catalogue, Text
+from ..errors import InputError, Problem
+from ..knowledge import LEVELS
+from ..resources import bundled_dir
+from ..validation import validate
+from ..yamlio import load_yaml
+from .kinds import BASE_KINDS, SUPPORT_KINDS, VARIANT_KINDS
 
 SEVERITIES = ("high", "medium", "low")
 # The effects that can move a score or a verdict (a risk only when it carries points).

@@ -1,0 +1,1 @@
+"""From requirements to a ranking: facts, the engine run, scoring, explanations, what-if variants, traces."""
