@@ -5,7 +5,8 @@
 """
 
 from .api import load_requirements, recommend
-from .dsl.rules import RuleBase, load_rules
+from .dsl.load import load_rules
+from .dsl.model import RuleBase
 from .errors import EngineError, InputError, Problem
 from .interview import Interview, InterviewQuestion
 from .knowledge import KnowledgeBase, load_knowledge

@@ -15,7 +15,8 @@ from pydantic import ValidationError
 
 from .catalogue import Catalogue
 from .diskcache import cached
-from .dsl.rules import RuleBase, load_rules
+from .dsl.load import load_rules
+from .dsl.model import RuleBase
 from .errors import InputError, Problem
 from .knowledge import KnowledgeBase, load_knowledge
 from .models import Context, Recommendation, Requirements

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .dsl.rules import RuleBase, load_rules
+from .dsl.load import load_rules
+from .dsl.model import RuleBase
 from .errors import InputError
 from .knowledge import KnowledgeBase, load_knowledge
 from .strings import missing_translations as strings_missing

@@ -345,8 +345,7 @@ def test_disk_cache_ignores_a_directory_others_can_write(tmp_path: Path, monkeyp
 def _reqs_matched(condition: dict[str, object], digest: str) -> list[str]:
     """The requirements a one-rule base matches when `condition` sits beside a join on `totals`:
     of canary (weight 3, progressive) and web_ui (weight 1, delivery), the join keeps canary."""
-    from recommender.dsl.rules import Rule, RuleBase
-
+    from recommender.dsl.model import Rule, RuleBase
     rule = Rule.model_validate({
         "id": f"t.{digest}", "description": "x",
         "when": [{"a": {"kind": "totals"}}, {"r": {"kind": "req", **condition, "weight": "$a.weight"}}],

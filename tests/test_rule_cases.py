@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from recommender import KnowledgeBase, Recommendation, Requirements, RuleBase, recommend
 from recommender.api import check_vocabulary, get_knowledge, get_rules
-from recommender.dsl.rules import field_getter
+from recommender.dsl.compile import field_getter
 from recommender.reasoning.engine import Firing, evaluate
 from recommender.reasoning.facts import build_facts
 from recommender.reasoning.trace import fired_for, trace

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..interrupts import ctrl_c_held, ignore_ctrl_c
 
 if TYPE_CHECKING:
-    from ..dsl.rules import RuleBase
+    from ..dsl.model import RuleBase
     from ..errors import Problem
     from ..knowledge import KnowledgeBase
 

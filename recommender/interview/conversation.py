@@ -36,7 +36,7 @@ from .questions import (
 from .why import why
 
 if TYPE_CHECKING:
-    from ..dsl.rules import RuleBase
+    from ..dsl.model import RuleBase
     from ..knowledge import KnowledgeBase
     from ..models import Recommendation
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Final
 from ..models import Requirements
 
 if TYPE_CHECKING:
-    from ..dsl.rules import RuleBase
+    from ..dsl.model import RuleBase
     from ..knowledge import KnowledgeBase
     from ..reasoning.variants import PickAndStack as Outcome
 

@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from ..dsl.rules import START_KIND, START_RULE, Bindings, RuleBase, compile_stage, field_getter
+from ..dsl.compile import Bindings, compile_stage, field_getter
+from ..dsl.model import START_KIND, START_RULE, RuleBase
 from ..errors import EngineError
 from .facts import KnownFact, encode_body
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..dsl.kinds import CONTEXT_SCOPED_KINDS, fact
-from ..dsl.rules import Parameters, RuleBase
+from ..dsl.model import Parameters, RuleBase
 from ..knowledge import KnowledgeBase
 from ..models import Context, Requirements
 

@@ -15,8 +15,9 @@ from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
+from ..dsl.compile import Bindings, field_getter
 from ..dsl.kinds import SUPPORT_KINDS
-from ..dsl.rules import SEVERITIES, Bindings, Effect, RuleBase, field_getter
+from ..dsl.model import SEVERITIES, Effect, RuleBase
 from ..knowledge import KnowledgeBase
 from ..korean import particles
 from ..models import (

@@ -8,7 +8,7 @@ import operator
 from dataclasses import dataclass
 from typing import Any
 
-from ..dsl.rules import RuleBase
+from ..dsl.model import RuleBase
 from ..knowledge import KnowledgeBase
 from ..models import Requirements
 from ..strings import pick

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..dsl.rules import RuleBase
+from ..dsl.model import RuleBase
 from ..knowledge import KnowledgeBase
 from ..models import Recommendation, Requirements, ToolResult
 from .engine import Firing, evaluate
