@@ -209,7 +209,7 @@ def _ctrl_c_on_create(monkeypatch: pytest.MonkeyPatch, on_call: int) -> None:
 @pytest.mark.parametrize("threads", ["one thread", "two threads"])
 def test_ctrl_c_while_a_report_is_being_written_leaves_it_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                threads: str) -> None:
-    from recommender.cli.main import write_atomic
+    from recommender.cli.common import write_atomic
 
     _ctrl_c_on_create(monkeypatch, 1)
     report = tmp_path / "report.json"
@@ -375,7 +375,7 @@ def test_a_worker_that_dies_fails_the_batch_with_a_clear_error_and_leaves_no_pro
 
 def test_jobs_must_be_a_positive_number(capsys: pytest.CaptureFixture[str]) -> None:
     from recommender.cli import batch
-    from recommender.cli import main as cli
+    from recommender.cli import parser as cli
 
     assert cli.PARALLEL_FROM == batch.PARALLEL_FROM
     for value in ("0", "two"):

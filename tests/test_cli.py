@@ -259,7 +259,7 @@ def test_a_context_field_typo_is_answered_in_korean_too(tmp_path: Path) -> None:
 
 def test_cli_offers_exactly_the_formats_the_renderers_have() -> None:
     from recommender import render
-    from recommender.cli import main as cli
+    from recommender.cli import parser as cli
 
     assert cli.FORMATS == render.FORMATS
 
@@ -366,7 +366,7 @@ ARGPARSE_ERRORS = [
 def test_argparse_errors_speak_the_users_language(argv: list[str], key: str, english: str,
                                                   capsys: pytest.CaptureFixture[str],
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from recommender.cli.main import _ARGPARSE_ERRORS
+    from recommender.cli.parser import _ARGPARSE_ERRORS
     from recommender.strings import help_texts
 
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):

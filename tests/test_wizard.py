@@ -15,7 +15,7 @@ from conftest import EXAMPLES, ROOT
 
 from recommender.api import get_knowledge, load_requirements, recommend
 from recommender.catalogue import Catalogue
-from recommender.cli.main import build_parser
+from recommender.cli.parser import build_parser
 from recommender.interview import SCREEN, Interview
 from recommender.models import Requirements
 from recommender.requirements_io import dump_requirements

@@ -7,6 +7,7 @@ and the tool ids, which come from the knowledge base rather than fixed choices."
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 SHELLS = ("bash", "zsh", "fish")
@@ -41,3 +42,12 @@ def completion_script(parser: argparse.ArgumentParser, shell: str, tools: list[s
                 action.choices = tools
     script: str = shtab.complete(parser, shell=shell)
     return script if script.endswith("\n") else script + "\n"
+
+
+def cmd_completion(args: argparse.Namespace) -> int:
+    """`recommender completion SHELL`: the completion script for the command's own parser."""
+    from .common import EXIT_OK
+    from .parser import build_parser
+
+    sys.stdout.write(completion_script(build_parser(), args.shell))
+    return EXIT_OK

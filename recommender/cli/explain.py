@@ -1,0 +1,40 @@
+"""`recommender explain FILE --tool T`: the rules that fired for one tool, and the near misses."""
+
+from __future__ import annotations
+
+import argparse
+
+from .common import (
+    EXIT_OK,
+    default_lang,
+)
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.markup import escape
+
+    from ..api import get_knowledge, get_rules, load_requirements
+    from ..errors import InputError, Problem
+    from ..reasoning.trace import trace
+    from ..strings import t
+
+    kb = get_knowledge(args.knowledge)
+    rules = get_rules(args.rules, args.knowledge)
+    if args.tool not in {t.tool for t in kb.tools}:
+        raise InputError([Problem("--tool", "", f"unknown tool {args.tool!r}",
+                                  f"use one of: {', '.join(t.tool for t in kb.tools)}")])
+    lang = default_lang(args.lang)
+    report = trace(load_requirements(args.file, knowledge=kb), kb, rules, args.tool, lang)
+    console = Console(highlight=False, width=args.width)
+    console.print(f"[bold]{escape(t('explain_fired', lang, tool=args.tool))}[/] ({len(report.fired)})")
+    for item in report.fired:
+        console.print(f"  [cyan]{escape(item.rule)}[/] — {escape(item.description)}")
+        for alias, fact in item.bindings.items():
+            shown = ", ".join(f"{k}={v}" for k, v in fact.items() if k not in ("sid", "id", "ev"))
+            console.print(f"      {escape(alias)}: {escape(shown)}")
+    console.print(f"[bold]{escape(t('explain_near', lang, tool=args.tool))}[/] ({len(report.near)})")
+    for near in report.near:
+        console.print(f"  [yellow]{escape(near.rule)}[/] — {escape(near.description)}")
+        console.print(f"      {escape(t('explain_unmatched', lang))}: {escape('; '.join(near.unmatched))}")
+    return EXIT_OK
