@@ -21,10 +21,11 @@ from .errors import InputError, Problem
 from .knowledge import KnowledgeBase, load_knowledge
 from .models import Context, Recommendation, Requirements
 from .reasoning.engine import evaluate
-from .reasoning.explain import add_why_not, archived_best, confidence, decisive, relax_options, sensitivity
+from .reasoning.explain import add_why_not, archived_best, confidence, decisive
 from .reasoning.facts import build_facts
 from .reasoning.ranking import Ranker
 from .reasoning.variants import failing_musts, outcomes
+from .reasoning.what_if import relax_options, sensitivity
 from .resources import bundled_dir
 from .strings import LANGS
 from .validation import validate

@@ -12,9 +12,9 @@ from conftest import EXAMPLES
 
 from recommender import Requirements, load_requirements, recommend
 from recommender.api import get_knowledge, get_rules
-from recommender.reasoning.explain import relaxation_candidates, sensitivity
 from recommender.reasoning.ranking import Ranker
 from recommender.reasoning.variants import Outcome, outcomes
+from recommender.reasoning.what_if import relaxation_candidates, sensitivity
 
 KB, RULES = get_knowledge(), get_rules()
 

@@ -8,18 +8,11 @@ orders the tools and picks the stack the rules suggested for the winner.
 from __future__ import annotations
 
 import itertools
-import string
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from types import SimpleNamespace
 from typing import Any
 
-from ..dsl.compile import Bindings, field_getter
-from ..dsl.kinds import SUPPORT_KINDS
-from ..dsl.model import SEVERITIES, Effect, RuleBase
+from ..dsl.model import SEVERITIES, RuleBase
 from ..knowledge import KnowledgeBase
-from ..korean import particles
 from ..models import (
     Cover,
     Exclusion,
@@ -35,47 +28,11 @@ from ..models import (
 )
 from ..strings import pick
 from .engine import Firing
+from .wording import Resolved, Wording
 
 MATURITY_ORDER = {"graduated": 0, "incubating": 1, "sandbox": 2, "none": 3, "archived": 4}
 ROLE_LAYER = {"gitops_engine": "delivery", "progressive_delivery": "progressive", "workflow_engine": "workflows",
               "event_engine": "workflows", "workload_controller": "workloads", "quality_gates": "quality"}
-
-
-class _Values(dict[str, Any]):
-    """Template values; a name the template uses but the firing lacks shows as "?"."""
-
-    def __missing__(self, key: str) -> str:
-        return "?"
-
-
-def fill(template: str, values: dict[str, Any]) -> str:
-    text = template.format_map(_Values(values))
-    # A Korean template pairs the particles after its values ("{tool}이(가)"); they agree once filled.
-    return particles(text) if not template.isascii() and "(" in template else text
-
-
-@lru_cache(maxsize=1024)
-def template_names(template: str) -> tuple[frozenset[str], frozenset[str]]:
-    """The root names a template uses ({r.req} -> r), and the aliases whose {alias.note} it shows."""
-    roots: set[str] = set()
-    noted: set[str] = set()
-    for _literal, name, _spec, _conversion in string.Formatter().parse(template):
-        if name:
-            root, _, rest = name.partition(".")
-            root = root.split("[", 1)[0]
-            roots.add(root)
-            if rest.startswith("note"):
-                noted.add(root)
-    return frozenset(roots), frozenset(noted)
-
-
-@dataclass
-class _Resolved:
-    rule: str
-    effect: Effect
-    fields: dict[str, Any]
-    text: str
-    evidence: list[str]
 
 
 @dataclass(slots=True)
@@ -103,114 +60,14 @@ class _Tally:
     keeps: set[str] = field(default_factory=set)  # layers the team already runs this tool for
 
 
-class Ranker:
+class Ranker(Wording):
+    """Adds up the firings per tool, orders the tools and picks the stack; its words (names, titles,
+    each effect's text) come from Wording, which the explanations use on their own."""
+
     def __init__(self, kb: KnowledgeBase, rules: RuleBase, evidence: dict[str, list[str]], lang: str,
                  *, texts: bool = True, stacks: bool = False) -> None:
-        self.texts = texts  # what-if re-runs need only scores and verdicts
+        super().__init__(kb, rules, evidence, lang, texts=texts)
         self.stacks = texts or stacks  # the interview compares stacks too, without the texts
-        self.kb = kb
-        self.rules = rules
-        self.evidence = evidence
-        self.lang = lang
-        self.effects = rules.effects_by_rule
-        self.messages = rules.parameters
-        self._getters: dict[tuple[str, int], list[tuple[str, Callable[[Bindings], Any]]]] = {}
-
-    # --- templates --------------------------------------------------------------------------
-    def name_of(self, tool_id: str) -> str:
-        try:
-            return self.kb.tool(tool_id).name
-        except KeyError:
-            return tool_id
-
-    def component_name(self, tool_id: str, component_id: str) -> str:
-        try:
-            return self.kb.tool(tool_id).component(component_id).name
-        except KeyError:
-            return component_id
-
-    def req_title(self, req_id: str) -> str:
-        try:
-            return pick(self.kb.catalogue.requirement(req_id).title, self.lang)
-        except KeyError:
-            return req_id
-
-    def message(self, key: str, **values: Any) -> str:
-        template = self.messages.messages.get(key, {})
-        return fill(pick(template, self.lang), values)
-
-    def resolve(self, firing: Firing, fields: dict[str, Any] | None = None) -> _Resolved:
-        effect = self.effects[firing.rule][firing.effect]
-        if fields is None:
-            fields = self.fields(firing)
-        if not self.texts:
-            return _Resolved(firing.rule, effect, fields, "", [])
-        template = pick(effect.text, self.lang) if effect.text else ""
-        # Only what the template names is looked up: a report has thousands of lines at scale.
-        names, noted = template_names(template)
-        values: dict[str, Any] = {}
-        for alias, fact in firing.bindings.items():
-            if alias in names:
-                values[alias] = SimpleNamespace(**fact, note=self._fact_note(fact) if alias in noted else "")
-        if "note" in names:  # `{note}` alone is the note of the first capability the rule matched
-            values["note"] = next((self._fact_note(f) for f in firing.bindings.values() if f.get("kind") == "cap"), "")
-        tool = str(fields.get("tool", ""))
-        if "tool" in names:
-            values["tool"] = self.name_of(tool)
-        if "requirement" in names and "requirement" in fields:
-            values["requirement"] = self.req_title(str(fields["requirement"]))
-        if "component" in names:
-            component = fields.get("component") or next(
-                (f["component"] for f in firing.bindings.values() if f.get("component") and f.get("tool") == tool), "")
-            if component:
-                values["component"] = self.component_name(str(fields.get("owner") or tool), str(component))
-        for key in ("by", "owner", "with"):
-            if key in names and fields.get(key):
-                values[key] = self.name_of(str(fields[key]))
-        if "level" in names:
-            for fact in firing.bindings.values():
-                if "level" in fact:
-                    values.setdefault("level", pick(self.messages.level_names.get(fact["level"], {}), self.lang)
-                                      or fact["level"])
-        text = fill(template, values).strip() if template else ""
-        urls: list[str] = []
-        for alias in effect.evidence:
-            for url in self.evidence.get(firing.bindings[alias].get("ev", ""), []):
-                if url not in urls:
-                    urls.append(url)
-        return _Resolved(firing.rule, effect, fields, text, urls)
-
-    def fields(self, firing: Firing) -> dict[str, Any]:
-        """The effect's fields with every `$alias.field` replaced by the matched fact's value."""
-        key = (firing.rule, firing.effect)
-        getters = self._getters.get(key)
-        if getters is None:
-            effect = self.effects[firing.rule][firing.effect]
-            getters = self._getters[key] = [(k, field_getter(v)) for k, v in effect.fields.items()]
-        bindings = firing.bindings
-        return {k: get(bindings) for k, get in getters}
-
-    def _claim_note(self, fact: dict[str, Any]) -> str:
-        try:
-            return pick(self.kb.tool(fact["tool"]).capabilities[fact["req"]].note, self.lang)
-        except KeyError:
-            return ""
-
-    def _fact_note(self, fact: dict[str, Any]) -> str:
-        """The knowledge note behind a matched fact, in the report's language."""
-        try:
-            kind = fact.get("kind")
-            if kind == "cap":
-                return self._claim_note(fact)
-            if kind in SUPPORT_KINDS:
-                table = self.kb.tool(fact["tool"]).component(fact["component"]).supports[fact["dim"]]
-                return pick(table.values[fact["value"]].note, self.lang)
-            if kind == "platform":
-                tool = self.kb.tool(fact["tool"])
-                return next(pick(p.note, self.lang) for p in tool.platforms if p.platform == fact["platform"])
-        except (KeyError, StopIteration):
-            pass
-        return ""
 
     # --- ranking ----------------------------------------------------------------------------
     def rank(self, requirements: Requirements, firings: list[Firing]) -> Recommendation:
@@ -288,10 +145,7 @@ class Ranker:
             lang=self.lang, requirements=requirements)
 
     def kept_rank(self, result: ToolResult) -> int:
-        """Where the layers a tool is kept for come in the deployment (the engine first): a team
-        that runs Flux and Argo Rollouts keeps Flux as its engine and borrows the controller."""
-        order = [g.id for g in self.kb.catalogue.groups]
-        return min((order.index(layer) for layer in result.keeps if layer in order), default=len(order))
+        return kept_rank(self.kb, result)
 
     def _result(self, tool: str, tally: _Tally, scale: float, musts: list[str]) -> ToolResult:
         # A requirement is credited once: when two rules credit it (two partners covering the
@@ -358,7 +212,7 @@ class Ranker:
             beyond_cap=beyond_cap, partial_musts=sorted(r for r in tally.partials if r not in failed),
             unsuited_because=because, keeps=sorted(tally.keeps))
 
-    def _stack(self, winner: ToolResult, effects: list[_Resolved]) -> list[StackPart]:
+    def _stack(self, winner: ToolResult, effects: list[Resolved]) -> list[StackPart]:
         parts: dict[tuple[str, str], StackPart] = {}
         partners_covering = {c.by for c in winner.covers}
         # A partner's component already in the stack takes over a requirement from one of the
@@ -431,6 +285,13 @@ class Ranker:
             return ""
         unsuited = any(r.verdict == "unsuited" for r in results)
         return self.message("order_single_scores" if unsuited else "order_single")
+
+
+def kept_rank(kb: KnowledgeBase, result: ToolResult) -> int:
+    """Where the layers a tool is kept for come in the deployment (the engine first): a team
+    that runs Flux and Argo Rollouts keeps Flux as its engine and borrows the controller."""
+    order = [g.id for g in kb.catalogue.groups]
+    return min((order.index(layer) for layer in result.keeps if layer in order), default=len(order))
 
 
 def top_pick(ranking: list[ToolResult]) -> str | None:
