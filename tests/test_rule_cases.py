@@ -223,7 +223,7 @@ def test_a_case_fails_when_its_rule_is_deleted_or_its_condition_broken(tmp_path:
     scoring = rules / "scoring.yaml"
     text = scoring.read_text(encoding="utf-8")
     # Broken: the rule no longer asks that the default install brings the capability.
-    broken = "      - c: {kind: cap, req: $r.req, met: true, bundled: true}\n"
+    broken = "      - cap: {kind: cap, req: $avoided.req, met: true, bundled: true}\n"
     assert broken in text
     scoring.write_text(text.replace(broken, broken.replace(", bundled: true", ""), 1), encoding="utf-8")
     assert failures(located, tmp_path, rules) == ["fires for flux"]

@@ -192,7 +192,7 @@ def check_rule(rule: Rule, catalogue: Catalogue | None,
                 if isinstance(item, bool) or not (isinstance(item, (int, float))
                                                   or (isinstance(item, str) and item.startswith("$"))):
                     problems.append((f"points: {item!r} is neither a number nor a `$alias.field` reference",
-                                     "write a number or a reference such as $r.weight"))
+                                     "write a number or a reference such as $req.weight"))
         for field, value in effect.fields.items():
             values = value if isinstance(value, list) else [value]
             for item in values:
@@ -210,7 +210,7 @@ def _check_fact_scope(kind: str, pattern: dict[str, Any], kinds_of: dict[str, st
     rule names), and support facts only for the team's context values; a pattern that could
     match the others would silently never fire."""
     if kind == "cap" and not isinstance(pattern.get("req"), str):
-        return [("a `cap` pattern names its requirement", "write `req: <id>` or `req: $r.req` (r a `req` pattern)")]
+        return [("a `cap` pattern names its requirement", "write `req: <id>` or `req: $req.req` (req a `req` pattern)")]
     if kind in SUPPORT_KINDS:
         value, dim = pattern.get("value"), pattern.get("dim")
         alias = value[1:].partition(".")[0] if isinstance(value, str) and value.startswith("$") else ""
@@ -221,7 +221,7 @@ def _check_fact_scope(kind: str, pattern: dict[str, Any], kinds_of: dict[str, st
         if (not via_router and (kinds_of.get(alias) != "ctx" or source.get("key") != dim)) \
                 or not str(value).endswith(".value"):
             return [(f"a `{kind}` pattern reads a support table for the team's context value",
-                     "write `dim: <key>, value: $x.value` with x a `ctx` pattern of that key")]
+                     "write `dim: <key>, value: $ctx.value` with ctx a `ctx` pattern of that key")]
     return []
 
 

@@ -75,7 +75,7 @@ class Rule(_Strict):
                 raise ValueError("each `then` item is one `effect: {field: value}` mapping")
             (_etype, body), = item.items()
             if not isinstance(body, dict):
-                raise ValueError("an effect's body is a mapping of fields, e.g. `note: {tool: $c.tool, text: ...}`")
+                raise ValueError("an effect's body is a mapping of fields, e.g. `note: {tool: $cap.tool, text: ...}`")
             text = body.get("text", {})
             if not isinstance(text, dict) or not all(isinstance(v, str) for v in text.values()):
                 raise ValueError("`text` is a mapping of language to template, e.g. `{en: ..., ko: ...}`")
