@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from conftest import EXAMPLES, run
 
 from recommender import Requirements, load_requirements, recommend
@@ -133,3 +134,34 @@ def test_a_change_that_only_ties_the_top_is_reported() -> None:
     again = run({"gitops_sync": "must"})
     live = [r for r in again.ranking if r.verdict != "excluded"]
     assert live[0].score == live[1].score and {live[0].tool, live[1].tool} == {ties[0].new_top, ties[0].tie_with}
+
+
+def test_near_misses_follow_the_joins_and_the_negations() -> None:
+    """A near miss is matched with its joins: a pattern that other facts of its kind would fit,
+    but not the ones the earlier patterns bound, is where the match stops. A rule that matches
+    fully but whose `none:` pattern finds a fact is listed as stopped by it."""
+    from recommender.api import get_knowledge, get_rules, load_requirements
+    from recommender.reasoning.facts import build_facts
+    from recommender.reasoning.trace import trace
+
+    kb = get_knowledge()
+    rules = get_rules(None, kb)
+    istio = load_requirements(EXAMPLES / "canary-on-istio.yaml")
+    near = {n.rule: n for n in trace(istio, kb, rules, "argo").near}
+    stop = near["risk.beta_feature"]
+    assert not stop.blocked and stop.unmatched == ["cap: kind=cap, req=$req.req, met=True, maturity=beta"]
+    facts = build_facts(istio, kb, rules)[0]
+    beta = [f for f in facts if f["kind"] == "cap" and f["tool"] == "argo" and f["met"] and f["maturity"] == "beta"]
+    assert beta and not {f["req"] for f in beta} & set(istio.requirements)  # only the join rules them out
+    blocked = {n.rule: n for n in trace(istio, kb, rules, "argo").near if n.blocked}
+    assert blocked["pd.workload_unserved"].unmatched[0].startswith("none: kind=pd_serves")
+    # and the trace's fired rules are still exactly the engine's
+    assert "pd.workload_unserved" not in {f.rule for f in trace(istio, kb, rules, "argo").fired}
+
+
+def test_explain_says_how_near_misses_are_found(capsys: pytest.CaptureFixture[str]) -> None:
+    from recommender.cli.main import main
+
+    assert main(["explain", str(EXAMPLES / "canary-on-istio.yaml"), "--tool", "argo", "--width", "200"]) == 0
+    out = capsys.readouterr().out
+    assert "with their joins and `none:` negations" in out and "stopped by a fact it must not see" in out

@@ -34,7 +34,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
             shown = ", ".join(f"{k}={v}" for k, v in fact.items() if k not in ("sid", "id", "ev"))
             console.print(f"      {escape(alias)}: {escape(shown)}")
     console.print(f"[bold]{escape(t('explain_near', lang, tool=args.tool))}[/] ({len(report.near)})")
+    console.print(f"[dim]{escape(t('explain_near_how', lang))}[/]")
     for near in report.near:
         console.print(f"  [yellow]{escape(near.rule)}[/] — {escape(near.description)}")
-        console.print(f"      {escape(t('explain_unmatched', lang))}: {escape('; '.join(near.unmatched))}")
+        label = t("explain_blocked" if near.blocked else "explain_unmatched", lang)
+        console.print(f"      {escape(label)}: {escape('; '.join(near.unmatched))}")
     return EXIT_OK
