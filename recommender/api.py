@@ -28,7 +28,7 @@ from .reasoning.variants import failing_musts, outcomes
 from .reasoning.what_if import relax_options, sensitivity
 from .resources import bundled_dir
 from .strings import LANGS
-from .validation import validate
+from .validation import pydantic_problem, validate
 from .yamlio import load_yaml
 
 
@@ -117,16 +117,18 @@ GATEWAY_API_IMPLEMENTATIONS = frozenset({
 })
 
 
-def _context_fix(key: str, value: str, allowed: list[str]) -> str:
+def _context_problem(file: str, where: str, key: str, value: str, allowed: list[str]) -> Problem:
+    """An unknown context value, with the most useful fix (a suggestion, or the allowed values)."""
+    params = {"key": key, "value": repr(value), "values": ", ".join(allowed)}
     if key == "platform" and value.strip().lower() == "gitlab":
         # Older files listed GitLab as a platform; it hosts code and pipelines, not clusters.
-        return ("GitLab hosts code and pipelines, not clusters: set `platform` to where the clusters run and add "
-                "`gitlab-ci` to `already_using`")
+        return Problem.of(file, where, "unknown_context_value", fix="gitlab_not_a_platform", **params)
     if key == "traffic_router" and value.strip().lower() in GATEWAY_API_IMPLEMENTATIONS and "gateway-api" in allowed:
-        return f"{value} is a Gateway API implementation: write `traffic_router: gateway-api`"
+        return Problem.of(file, where, "unknown_context_value", fix="gateway_api", raw=value, **params)
     close = difflib.get_close_matches(value.strip().lower(), allowed, n=1)
-    hint = f"did you mean {close[0]!r}? " if close else ""
-    return f"{hint}allowed: {', '.join(allowed)}"
+    if close:
+        return Problem.of(file, where, "unknown_context_value", fix="did_you_mean_allowed", x=repr(close[0]), **params)
+    return Problem.of(file, where, "unknown_context_value", **params)
 
 
 def check_vocabulary(requirements: Requirements, catalogue: Catalogue, file: str = "<requirements>",
@@ -138,11 +140,15 @@ def check_vocabulary(requirements: Requirements, catalogue: Catalogue, file: str
     for req_id in requirements.requirements:
         if req_id not in ids:
             close = difflib.get_close_matches(req_id, ids, n=1)
-            fix = f"did you mean {close[0]!r}?" if close else "see `recommender kb requirements` for the ids"
+            place = where.get(("requirements", req_id), f"requirements.{req_id}")
             if req_id in catalogue.contexts or req_id in Context.model_fields:
-                fix = f"{req_id} is a context key: move it under `context:`"
-            problems.append(Problem(file, where.get(("requirements", req_id), f"requirements.{req_id}"),
-                                    f"unknown requirement id {req_id!r}", fix))
+                found = Problem.of(file, place, "unknown_requirement", fix="context_key", id=repr(req_id), key=req_id)
+            elif close:
+                found = Problem.of(file, place, "unknown_requirement", fix="did_you_mean", id=repr(req_id),
+                                   x=repr(close[0]))
+            else:
+                found = Problem.of(file, place, "unknown_requirement", id=repr(req_id))
+            problems.append(found)
     context = requirements.context
     for key, spec in catalogue.contexts.items():
         if not spec.values:
@@ -153,8 +159,8 @@ def check_vocabulary(requirements: Requirements, catalogue: Catalogue, file: str
             if not isinstance(value, str):
                 continue  # the type check reports it
             if value not in spec.values:
-                problems.append(Problem(file, where.get(("context", key), f"context.{key}"),
-                                        f"unknown {key} {value!r}", _context_fix(key, value, spec.values)))
+                problems.append(_context_problem(file, where.get(("context", key), f"context.{key}"), key, value,
+                                                 spec.values))
     return problems
 
 
@@ -171,8 +177,7 @@ def check_something_stated(requirements: Requirements, file: str) -> list[Proble
     """A ranking needs at least one requirement to want: without one every score is 0."""
     if any(i != "avoid" for i in requirements.requirements.values()):
         return []
-    return [Problem(file, "requirements", "no requirement is stated as must, high, medium or nice",
-                    "add at least one requirement the team wants, e.g. `gitops_sync: high`")]
+    return [Problem.of(file, "requirements", "nothing_wanted")]
 
 
 def load_requirements(path: Path | str, *, knowledge: KnowledgeBase | Path | str | None = None) -> Requirements:
@@ -181,22 +186,19 @@ def load_requirements(path: Path | str, *, knowledge: KnowledgeBase | Path | str
     doc = load_yaml(path, strict=False)
     file = str(path)
     if doc.data is None:
-        raise InputError([Problem(file, "", "the file is empty",
-                                  "write `requirements:` with at least one `id: importance` line")])
+        raise InputError([Problem.of(file, "", "empty_file")])
     if not isinstance(doc.data, dict):
-        raise InputError([Problem(file, "line 1", f"the top level is a {type(doc.data).__name__}, not a mapping",
-                                  "start with `version: 1` and `requirements:`")])
+        raise InputError([Problem.of(file, "line 1", "top_not_mapping", kind=type(doc.data).__name__)])
     if "version" in doc.data and (type(doc.data["version"]) is not int or doc.data["version"] != 1):
-        raise InputError([Problem(file, doc.where(("version",)), f"unsupported version {_shown(doc.data['version'])}",
-                                  "use `version: 1`")])
+        raise InputError([Problem.of(file, doc.where(("version",)), "unsupported_version",
+                                     version=_shown(doc.data["version"]))])
     catalogue = get_knowledge(knowledge).catalogue
     problems: list[Problem] = list(doc.problems)
     for key in doc.data:
         if key not in Requirements.model_fields:
             close = difflib.get_close_matches(str(key), list(Requirements.model_fields), n=1)
-            problems.append(Problem(file, doc.where((key,)), f"unknown top-level field {key!r}",
-                                    f"did you mean {close[0]!r}?" if close else
-                                    "use version, context, requirements and notes"))
+            problems.append(Problem.of(file, doc.where((key,)), "unknown_top_field", key=repr(key),
+                                       **({"fix": "did_you_mean", "x": repr(close[0])} if close else {})))
     # The vocabulary is checked on the raw data too, so one run reports every problem.
     raw_reqs = doc.data.get("requirements")
     raw_context = doc.data.get("context")
@@ -246,13 +248,13 @@ def recommend(requirements: Requirements | dict[str, object], *,
     dates the staleness check (default: the current date). Deterministic and thread-safe.
     """
     if lang not in LANGS:
-        raise InputError([Problem("<recommend>", "lang", f"unsupported language {lang!r}",
-                                  f"use one of: {', '.join(LANGS)}")])
+        raise InputError([Problem.of("<recommend>", "lang", "unsupported_language", lang=repr(lang),
+                                     values=", ".join(LANGS))])
     if not isinstance(requirements, Requirements):
         try:
             requirements = Requirements.model_validate(requirements)
         except ValidationError as exc:
-            raise InputError([Problem("<requirements>", ".".join(str(p) for p in e["loc"]), e["msg"])
+            raise InputError([pydantic_problem("<requirements>", ".".join(str(p) for p in e["loc"]), e, fix=False)
                               for e in exc.errors()]) from None
     kb = get_knowledge(knowledge)
     rule_base = get_rules(rules, knowledge)

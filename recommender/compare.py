@@ -47,21 +47,19 @@ class Comparison:
 def load_saved_report(path: Path, source: str | None = None) -> dict[str, Any]:
     """A report saved with `--format json`: one envelope, or the one for `source` in a batch document."""
     file = str(path)
-    fix_format = "save it with `recommender recommend FILE --format json -o SAVED.json`"
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError([Problem(file, "", "file not found", "check the path")]) from None
+        raise InputError([Problem.of(file, "", "file_not_found")]) from None
     except IsADirectoryError:
-        raise InputError([Problem(file, "", "is a directory, not a file", "name the saved .json report")]) from None
+        raise InputError([Problem.of(file, "", "is_directory", fix="name_saved_report")]) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(file, "", f"cannot be read ({exc.__class__.__name__})",
-                                  "check the file's permissions")]) from None
+        raise InputError([Problem.of(file, "", "unreadable", reason=exc.__class__.__name__)]) from None
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError([Problem(file, f"line {exc.lineno}, column {exc.colno}",
-                                  f"not valid JSON: {exc.msg}", fix_format)]) from None
+        raise InputError([Problem.of(file, f"line {exc.lineno}, column {exc.colno}", "not_json",
+                                     problem=exc.msg)]) from None
     if isinstance(doc, dict) and isinstance(doc.get("results"), list):
         results = [r for r in doc["results"] if isinstance(r, dict)]
         matching = [r for r in results if source is not None and r.get("source") == source]
@@ -70,19 +68,16 @@ def load_saved_report(path: Path, source: str | None = None) -> dict[str, Any]:
         elif len(matching) == 1:
             doc = matching[0]
         else:
-            raise InputError([Problem(file, "results", f"holds no single report for {source}",
-                                      "compare with a report saved for this one file")])
+            raise InputError([Problem.of(file, "results", "no_single_report", source=source)])
     if not isinstance(doc, dict) or doc.get("schema_version") != 1:
-        raise InputError([Problem(file, "schema_version", "not a recommender JSON report (schema_version 1)",
-                                  fix_format)])
+        raise InputError([Problem.of(file, "schema_version", "not_a_report")])
     ranking = doc.get("ranking")
     if not isinstance(ranking, list) or not all(
             isinstance(r, dict) and isinstance(r.get("tool"), str) and isinstance(r.get("verdict"), str)
             for r in ranking):
-        raise InputError([Problem(file, "ranking", "missing or malformed",
-                                  fix_format)])
+        raise InputError([Problem.of(file, "ranking", "report_malformed")])
     if not isinstance(doc.get("stack"), list) or not all(isinstance(p, dict) for p in doc["stack"]):
-        raise InputError([Problem(file, "stack", "missing or malformed", fix_format)])
+        raise InputError([Problem.of(file, "stack", "report_malformed")])
     return doc
 
 

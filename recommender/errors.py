@@ -7,25 +7,46 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with one input file."""
+    """One thing wrong with one input file.
+
+    `code` names the message in recommender/problems.yaml and `params` the values it is filled with,
+    so it reads in any language the catalogue has; `fix_code` names a specific fix there. Make one
+    with Problem.of(). A problem with no code (about knowledge and rule files, for their authors) is
+    in English.
+    """
 
     file: str
     where: str  # "line 4, column 3" or a field path such as "requirements.canary"
     message: str
     fix: str = ""
+    code: str = ""
+    params: tuple[tuple[str, str], ...] = ()
+    fix_code: str = ""
+
+    @classmethod
+    def of(cls, file: str, where: str, code: str, *, fix: str = "", **params: object) -> Problem:
+        """The problem `code` with these values; its English text comes from the catalogue."""
+        from . import problem_catalogue as texts
+
+        values = {k: str(v) for k, v in params.items()}
+        return cls(file, where, texts.message(code, "en", values), texts.fix(code, fix, "en", values), code,
+                   tuple(sorted(values.items())), fix)
 
     def __str__(self) -> str:
         return self.render("en")
 
     def render(self, lang: str = "en") -> str:
-        """The problem as a line (and its fix) in a language; English when no translation matches."""
-        message, fix, where, fix_label = self.message, self.fix, self.where, "fix"
-        if lang != "en":
-            from .problem_texts import translate
+        """The problem as a line (and its fix) in a language; English where the catalogue has no text."""
+        from . import problem_catalogue as texts
 
-            message, fix, where, fix_label = translate(self, lang)
+        message, fix, where = self.message, self.fix, texts.where(self.where, lang)
+        if lang != "en" and self.code:
+            values = dict(self.params)
+            message = texts.message(self.code, lang, values)
+            fix = texts.fix(self.code, self.fix_code, lang, values) if fix else ""
+        label = texts.FIX_LABEL.get(lang, "fix")
         text = f"{self.file}: {where}: {message}" if where else f"{self.file}: {message}"
-        return f"{text}\n  {fix_label}: {fix}" if fix else text
+        return f"{text}\n  {label}: {fix}" if fix else text
 
 
 @dataclass

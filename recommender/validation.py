@@ -39,32 +39,49 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _fix_for(error: Any, loc: tuple[Any, ...], model: type[BaseModel] | None = None) -> str:
-    """The fix for one error at `loc`, its place inside `model` (validator steps left out)."""
+def _fix_for(error: Any, loc: tuple[Any, ...], model: type[BaseModel] | None = None) -> tuple[str, dict[str, str]]:
+    """The specific fix for one error at `loc` (a code in problems.yaml and its values), its place
+    inside `model` (validator steps left out); ("", {}) for the message's own fix."""
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
     if kind == "literal_error":
         options = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         close = difflib.get_close_matches(str(error.get("input", "")).strip().lower(), options, n=1, cutoff=0.5)
+        values = ", ".join(options) or str(ctx.get("expected", ""))
         if close:
-            return f"did you mean {close[0]!r}? use one of: {', '.join(options)}"
-        return f"use one of: {', '.join(options) or ctx.get('expected', '')}"
+            return "did_you_mean_use", {"x": repr(close[0]), "values": values}
+        return "use_one_of", {"values": values}
     if kind == "list_type" and loc and isinstance(loc[-1], str) and isinstance(error.get("input"), (str, int)):
-        return f"write a list: `{loc[-1]}: [{error['input']}]`"
+        return "write_list", {"example": f"`{loc[-1]}: [{error['input']}]`"}
     if kind == "extra_forbidden":
         parent = _model_at(model, loc[:-1]) if model is not None else None
         if parent is not None and loc and isinstance(loc[-1], str):
             names = [f.alias or n for n, f in parent.model_fields.items()]  # as written in the file
             close = difflib.get_close_matches(loc[-1], names, n=1)
             if close:
-                return f"did you mean {close[0]!r}?"
-            return f"remove it; the fields here are: {', '.join(names)}"
-        return "remove this field or check its spelling"
-    if kind == "missing":
-        return "add this field"
-    if kind.endswith("_type") or kind.endswith("_parsing"):
-        return "give a value of the type named"
-    return ""
+                return "did_you_mean", {"x": repr(close[0])}
+            return "fields_here", {"values": ", ".join(names)}
+    return "", {}
+
+
+def pydantic_problem(file: str, where: str, error: Any, *, fix: bool = True, loc: tuple[Any, ...] = (),
+                     model: type[BaseModel] | None = None) -> Problem:
+    """One pydantic error as a Problem: coded by pydantic's error type where problems.yaml has it,
+    so it reads in Korean too; the English is pydantic's own message."""
+    from . import problem_catalogue
+
+    kind = error.get("type", "")
+    code = f"pydantic.{kind}"
+    if code not in problem_catalogue.catalogue()["messages"]:
+        return Problem(file, where, error["msg"], "give a value of the type named" if fix and (
+            kind.endswith("_type") or kind.endswith("_parsing")) else "")
+    ctx = error.get("ctx") or {}
+    # Pydantic lists choices as "'a', 'b' or 'c'": the English "or" has no place in a Korean sentence.
+    params = {"pydantic": error["msg"], "expected": str(ctx.get("expected", "")).replace("' or '", "', '"),
+              "ge": str(ctx.get("ge", "")), "le": str(ctx.get("le", "")), "values": str(ctx.get("expected", ""))}
+    fix_code, fix_params = _fix_for(error, loc, model) if fix else ("", {})
+    found = Problem.of(file, where, code, fix=fix_code, **{**params, **fix_params})
+    return found if fix else Problem(found.file, found.where, found.message, "", found.code, found.params)
 
 
 def problems_from(exc: ValidationError, doc: YamlDoc, prefix: tuple[str | int, ...] = (),
@@ -72,8 +89,8 @@ def problems_from(exc: ValidationError, doc: YamlDoc, prefix: tuple[str | int, .
     problems = []
     for error in exc.errors():
         own = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        problems.append(Problem(doc.file, doc.where((*prefix, *own)) or "top level", error["msg"],
-                                _fix_for(error, own, model)))
+        problems.append(pydantic_problem(doc.file, doc.where((*prefix, *own)) or "top level", error,
+                                         loc=own, model=model))
     return problems
 
 

@@ -62,26 +62,43 @@ def read_text(path: Path, *, limit: int = MAX_BYTES) -> str:
     """Read a UTF-8 text file, turning every OS and encoding failure into an InputError."""
     name = str(path)
     if not path.exists():
-        raise InputError([Problem(name, "", "file not found", "check the path")])
+        raise InputError([Problem.of(name, "", "file_not_found")])
     if path.is_dir():
-        raise InputError([Problem(name, "", "is a directory, not a file", "name a .yaml file")])
+        raise InputError([Problem.of(name, "", "is_directory")])
     try:
         size = path.stat().st_size
         if size > limit:
-            raise InputError([Problem(name, "", f"file is {size:,} bytes; the limit is {limit:,}",
-                                      "a requirements file is a few hundred lines at most")])
+            raise InputError([Problem.of(name, "", "file_too_large", size=f"{size:,}", limit=f"{limit:,}")])
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError([Problem(name, "", f"cannot be read ({exc.strerror})",
-                                  "check the file's permissions")]) from None
+        raise InputError([Problem.of(name, "", "unreadable", reason=exc.strerror)]) from None
     if b"\x00" in raw:
-        raise InputError([Problem(name, "", "is binary, not text", "give a YAML text file")])
+        raise InputError([Problem.of(name, "", "binary")])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError([Problem(name, f"byte {exc.start}", "is not valid UTF-8",
-                                  "save the file as UTF-8")]) from None
+        raise InputError([Problem.of(name, f"byte {exc.start}", "not_utf8")]) from None
     return text
+
+
+# PyYAML's words for the common mistakes, each with its own code (and Korean) in problems.yaml.
+YAML_PROBLEMS = {
+    "mapping values are not allowed here": "yaml_mapping_values",
+    "mapping values are not allowed in this context": "yaml_mapping_values",
+    "did not find expected key": "yaml_expected_key",
+    "did not find expected '-' indicator": "yaml_expected_dash",
+    "did not find expected ',' or ']'": "yaml_expected_close",
+    "did not find expected ',' or '}'": "yaml_expected_close",
+    "could not find expected ':'": "yaml_expected_colon",
+    "found unexpected end of stream": "yaml_unclosed",
+    "found undefined alias": "yaml_undefined_alias",
+    "found unknown escape character": "yaml_unknown_escape",
+    "found character that cannot start any token": "yaml_bad_start",
+}
+
+
+def _syntax_problem(file: str, where: str, problem: str) -> Problem:
+    return Problem.of(file, where, YAML_PROBLEMS.get(problem, "yaml_syntax"), problem=problem, close=problem[-2:-1])
 
 
 def parse_yaml(text: str, file: str, *, strict: bool = True) -> YamlDoc:
@@ -98,19 +115,15 @@ def parse_yaml(text: str, file: str, *, strict: bool = True) -> YamlDoc:
         problem = (exc.problem or str(exc)).strip()
         tab = _tab_near(text, mark.line) if mark else None
         if tab is not None:  # PyYAML only says "cannot start any token": a tab is the usual cause
-            raise InputError([Problem(file, f"line {tab[0]}, column {tab[1]}",
-                                      "a tab character; YAML indents with spaces",
-                                      "replace the tab with spaces")]) from None
-        raise InputError([Problem(file, where, f"YAML syntax error: {problem}",
-                                  "fix the YAML at that place (indentation, quotes, colons)")]) from None
+            raise InputError([Problem.of(file, f"line {tab[0]}, column {tab[1]}", "yaml_tab")]) from None
+        raise InputError([_syntax_problem(file, where, problem)]) from None
     except yaml.reader.ReaderError as exc:
         # A character YAML does not allow (a control character): name its line and column.
         before = text[:exc.position]
         where = f"line {before.count(chr(10)) + 1}, column {len(before) - before.rfind(chr(10))}"
-        raise InputError([Problem(file, where, f"character {exc.character!r} is not allowed in YAML",
-                                  "remove the control character or quote it as an escape")]) from None
+        raise InputError([Problem.of(file, where, "yaml_bad_character", char=repr(exc.character))]) from None
     except yaml.YAMLError as exc:
-        raise InputError([Problem(file, "", f"YAML error: {exc}", "fix the YAML")]) from None
+        raise InputError([Problem.of(file, "", "yaml_error", error=exc)]) from None
     finally:
         loader.dispose()
     if node is None:
@@ -176,17 +189,14 @@ def _build(node: yaml.Node, path: tuple[str | int, ...], lines: Locations,
         budget[0] = -1
     if budget[0] < 0:
         if budget[0] == -1:
-            problems.append(Problem(file, f"line {line}", f"more than {MAX_NODES:,} YAML nodes (an alias bomb?)",
-                                    "remove the repeated anchors/aliases"))
+            problems.append(Problem.of(file, f"line {line}", "too_many_nodes", count=f"{MAX_NODES:,}"))
         return _SPENT
     if depth > MAX_DEPTH:
-        problems.append(Problem(file, f"line {line}", f"nested deeper than {MAX_DEPTH} levels",
-                                "flatten the structure"))
+        problems.append(Problem.of(file, f"line {line}", "too_deep", depth=MAX_DEPTH))
         budget[0] = -2
         return None
     if node.tag not in _STANDARD_TAGS:
-        problems.append(Problem(file, f"line {line}", f"tag {node.tag!r} is not allowed",
-                                "remove the tag; only plain YAML values are read"))
+        problems.append(Problem.of(file, f"line {line}", "tag_not_allowed", tag=repr(node.tag)))
         return None
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
@@ -194,22 +204,18 @@ def _build(node: yaml.Node, path: tuple[str | int, ...], lines: Locations,
             if budget[0] < 0:
                 break  # the size problem is reported once; the rest is not read
             if key_node.tag == "tag:yaml.org,2002:merge":
-                problems.append(Problem(file, f"line {key_node.start_mark.line + 1}",
-                                        "merge keys (<<) are not supported", "write the keys out"))
+                problems.append(Problem.of(file, f"line {key_node.start_mark.line + 1}", "merge_keys"))
                 continue
             key = _build(key_node, path, lines, problems, file, budget, depth + 1, loader, sizes)
             if key is _SPENT:
                 break
             if isinstance(key, (dict, list)):
-                problems.append(Problem(file, f"line {key_node.start_mark.line + 1}",
-                                        "a key must be a plain value", "use a plain word as key"))
+                problems.append(Problem.of(file, f"line {key_node.start_mark.line + 1}", "key_not_plain"))
                 continue
             key_line = key_node.start_mark.line + 1
             if key in out:
                 first = lines.get((*path, key), "?")
-                problems.append(Problem(file, f"line {key_line}",
-                                        f"duplicate key {key!r} (first at line {first})",
-                                        "keep one of the two; YAML would silently use the last"))
+                problems.append(Problem.of(file, f"line {key_line}", "duplicate_key", key=repr(key), first=first))
                 continue
             lines[(*path, key)] = key_line
             out[key] = _build(value_node, (*path, key), lines, problems, file, budget, depth + 1, loader, sizes)
@@ -228,7 +234,6 @@ def _build(node: yaml.Node, path: tuple[str | int, ...], lines: Locations,
         # A value its tag cannot hold (2026-13-01 as a date, 4,400 digits as an int, !!bool maybe).
         kind = node.tag.rsplit(":", 1)[-1]
         shown = node.value if len(str(node.value)) <= 40 else f"{str(node.value)[:37]}..."
-        problems.append(Problem(file, f"line {line}, column {node.start_mark.column + 1}",
-                                f"{shown!r} cannot be read as a {kind} ({str(exc)[:80]})",
-                                "quote the value to keep it as text, or correct it"))
+        problems.append(Problem.of(file, f"line {line}, column {node.start_mark.column + 1}", "unreadable_value",
+                                   value=repr(shown), kind=kind, reason=str(exc)[:80]))
         return None

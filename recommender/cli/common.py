@@ -16,7 +16,7 @@ def write_atomic(path: Path, text: str, *, force: bool) -> None:
     from ..interrupts import ctrl_c_held
 
     if path.exists() and not force:
-        raise InputError([Problem(str(path), "", "already exists", "pass --force to overwrite it")])
+        raise InputError([Problem.of(str(path), "", "already_exists")])
     directory = path.parent if str(path.parent) else Path(".")
     # Ctrl-C held: a KeyboardInterrupt between mkstemp and the try would leave the temporary file behind.
     with ctrl_c_held():
@@ -54,8 +54,7 @@ def expand_inputs(paths: list[Path]) -> list[Path]:
             if not found:
                 from ..errors import InputError, Problem
 
-                raise InputError([Problem(str(path), "", "directory holds no .yaml files",
-                                          "name files or a directory of them")])
+                raise InputError([Problem.of(str(path), "", "no_yaml_in_directory")])
             out += found
         else:
             out.append(path)

@@ -21,8 +21,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     inputs = expand_inputs(args.files)
     if len(inputs) != 1:
-        raise InputError([Problem("--compare", "", f"needs one requirements file, got {len(inputs)}",
-                                  "compare each file with its own saved report")])
+        raise InputError([Problem.of("--compare", "", "compare_needs_one_file", count=len(inputs))])
     path = inputs[0]
     saved = load_saved_report(args.compare, source=str(path))
     lang = default_lang(args.lang)

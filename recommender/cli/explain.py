@@ -22,8 +22,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
     kb = get_knowledge(args.knowledge)
     rules = get_rules(args.rules, args.knowledge)
     if args.tool not in {t.tool for t in kb.tools}:
-        raise InputError([Problem("--tool", "", f"unknown tool {args.tool!r}",
-                                  f"use one of: {', '.join(t.tool for t in kb.tools)}")])
+        raise InputError([Problem.of("--tool", "", "unknown_tool", tool=repr(args.tool),
+                                     values=", ".join(t.tool for t in kb.tools))])
     lang = default_lang(args.lang)
     report = trace(load_requirements(args.file, knowledge=kb), kb, rules, args.tool, lang)
     console = Console(highlight=False, width=args.width)

@@ -59,8 +59,8 @@ def cmd_kb(args: argparse.Namespace) -> int:
     except KeyError:
         from ..errors import InputError, Problem
 
-        raise InputError([Problem("kb show", "tool", f"unknown tool {args.tool!r}",
-                                  f"use one of: {', '.join(t.tool for t in kb.tools)}")]) from None
+        raise InputError([Problem.of("kb show", "tool", "unknown_tool", tool=repr(args.tool),
+                                     values=", ".join(t.tool for t in kb.tools))]) from None
     p = tool.project
     header = t("kb_show_header", lang, maturity=t(f"cncf_{p.cncf.maturity}", lang),
                status=t(f"status_{p.status}", lang), license=p.license)

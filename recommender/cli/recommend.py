@@ -47,12 +47,11 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
         out_dir = args.output
         if (out_dir.exists() and not out_dir.is_dir()) or (not out_dir.exists() and out_dir.suffix):
-            raise InputError([Problem(str(out_dir), "", "several inputs need a directory for -o, not a file",
-                                      "give -o a directory (a new one is created)")])
+            raise InputError([Problem.of(str(out_dir), "", "output_not_directory")])
         targets = [out_dir / f"{p.stem}.{EXTENSIONS[args.format]}" for p in inputs]
         existing = [t for t in targets if t.exists()]
         if existing and not args.force:
-            raise InputError([Problem(str(t), "", "already exists", "pass --force to overwrite it")
+            raise InputError([Problem.of(str(t), "", "already_exists")
                               for t in existing])
         out_dir.mkdir(parents=True, exist_ok=True)
     to_terminal = args.output is None and sys.stdout.isatty()
@@ -149,9 +148,9 @@ def _output_format(args: argparse.Namespace, many: bool) -> str:
         # An ADR is Markdown: .md with --format adr is no contradiction (format_for allows it).
         wanted = ".md" if args.format == "adr" else next((e for e, f in FORMAT_OF_EXTENSION.items()
                                                           if f == args.format), None)
-        message = f"the extension {args.output.suffix} means {exc}, but --format {args.format} was given"
-        fix = f"name the file *{wanted} or drop --format" if wanted else "drop --format"
-        raise InputError([Problem(str(args.output), "-o", message, fix)]) from None
+        raise InputError([Problem.of(str(args.output), "-o", "extension_format", ext=args.output.suffix,
+                                     inferred=exc, given=args.format, wanted=wanted or "",
+                                     fix="" if wanted else "drop_format")]) from None
 
 
 def _progress(total: int) -> Callable[[], None]:

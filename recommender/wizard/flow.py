@@ -131,7 +131,8 @@ def _run(args: argparse.Namespace, lang: str, console: Console, input: Input | N
     force: bool = bool(getattr(args, "force", False))
     if save is not None and (problem := path_problem(save, force, "en")):
         # Refuse before the first question rather than after the last one.
-        raise InputError([Problem(str(save), "--save", problem, "pass --force or name a new file")])
+        raise InputError([Problem.of(str(save), "--save", "cannot_write", reason=problem,
+                                     reason_ko=path_problem(save, force, "ko") or problem)])
     kb = get_knowledge(getattr(args, "knowledge", None))
     rules = get_rules(getattr(args, "rules", None), kb)  # a broken rules directory fails now, not at the end
     from_file: Path | None = getattr(args, "from_file", None)
