@@ -43,6 +43,8 @@ def render(rec: Recommendation, format: str = "table", *, lang: str | None = Non
     """
     fmt = format
     if lang is not None and lang != rec.lang:
+        # A report's texts are written when it is ranked: another language is a new ranking, the one
+        # thing here that calls back into the library.
         from ..api import recommend
 
         rec = recommend(rec.requirements, knowledge=knowledge, lang=lang, today=today,
@@ -52,20 +54,20 @@ def render(rec: Recommendation, format: str = "table", *, lang: str | None = Non
 
         return render_json(rec, source)
     if fmt in ("markdown", "adr"):
-        from ..api import get_knowledge
+        from ..loading import get_knowledge
         from .markdown import render_adr, render_markdown
 
         kb = knowledge or get_knowledge()
         return render_markdown(rec, kb, source) if fmt == "markdown" else render_adr(rec, kb, source, today)
     if fmt == "html":
-        from ..api import get_knowledge
+        from ..loading import get_knowledge
         from .html import render_html
 
         return render_html(rec, knowledge or get_knowledge(), source)
     if fmt in ("table", "svg"):
         from rich.console import Console
 
-        from ..api import get_knowledge
+        from ..loading import get_knowledge
         from .table import render_report
         from .titles import requirement_title
 
