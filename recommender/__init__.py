@@ -4,11 +4,12 @@
 `recommender.render.render(rec, format=...)` lays it out as a table, JSON, Markdown, an ADR, HTML or SVG.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from .api import load_requirements, recommend
 from .dsl.load import load_rules
 from .dsl.model import RuleBase
 from .errors import EngineError, InputError, Problem
-from .interview import Interview, InterviewQuestion
 from .knowledge import KnowledgeBase, load_knowledge
 from .models import (
     Confidence,
@@ -64,3 +65,16 @@ __all__ = [
     "load_rules",
     "recommend",
 ]
+
+
+if TYPE_CHECKING:
+    from .interview import Interview, InterviewQuestion
+
+
+def __getattr__(name: str) -> Any:
+    # The interview is imported when first asked for: a recommendation never needs it.
+    if name in ("Interview", "InterviewQuestion"):
+        from . import interview
+
+        return getattr(interview, name)
+    raise AttributeError(f"module 'recommender' has no attribute {name!r}")

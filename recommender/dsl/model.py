@@ -151,8 +151,9 @@ class RuleBase(_Strict):
         """The rules with an effect of these types (or a risk with points), as their own base."""
         kept = tuple(r for r in self.rules if any(
             e.type in types or (e.type == "risk" and "points" in e.fields) for e in r.effects()))
-        return RuleBase(directory=self.directory, parameters=self.parameters, rules=kept,
-                        files={r.id: self.files[r.id] for r in kept}, digest=f"{self.digest}{suffix}")
+        # A subset of a checked base: nothing to validate again (and no schema to build for it).
+        return RuleBase.model_construct(directory=self.directory, parameters=self.parameters, rules=kept,
+                                        files={r.id: self.files[r.id] for r in kept}, digest=f"{self.digest}{suffix}")
 
     @cached_property
     def scoring_only(self) -> RuleBase:
@@ -181,8 +182,8 @@ class RuleBase(_Strict):
             pending += [r for r in self.rules if r not in kept and any(
                 e.type == "derive" and e.fields.get("kind") in needed for e in r.effects())]
         ordered = tuple(r for r in self.rules if r in kept)
-        return RuleBase(directory=self.directory, parameters=self.parameters, rules=ordered,
-                        files={r.id: self.files[r.id] for r in ordered}, digest=f"{self.digest}v")
+        return RuleBase.model_construct(directory=self.directory, parameters=self.parameters, rules=ordered,
+                                        files={r.id: self.files[r.id] for r in ordered}, digest=f"{self.digest}v")
 
     @cached_property
     def scoring_and_stacks(self) -> RuleBase:
@@ -232,9 +233,10 @@ class RuleBase(_Strict):
                         return None
                     body = {**body, "w": f"${first}.w"}
                 then.append({etype: body})
-            rewritten.append(Rule(id=rule.id, description=rule.description, stage=rule.stage, when=when, then=then))
-        return RuleBase(directory=self.directory, parameters=self.parameters, rules=tuple(rewritten),
-                        files=self.files, digest=f"{self.digest}w")
+            rewritten.append(Rule.model_construct(id=rule.id, description=rule.description, stage=rule.stage,
+                                                  when=when, then=then))
+        return RuleBase.model_construct(directory=self.directory, parameters=self.parameters, rules=tuple(rewritten),
+                                        files=self.files, digest=f"{self.digest}w")
 
     @cached_property
     def effects_by_rule(self) -> dict[str, list[Effect]]:
