@@ -3,13 +3,15 @@ aliases and references, effect templates, and the strata a negation may read."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..catalogue import Catalogue
 from ..errors import Problem
 from ..knowledge import LEVELS
 from .kinds import BASE_KINDS, SUPPORT_KINDS
-from .model import DSL_PREFIXES, EFFECT_FIELDS, EFFECT_TYPES, OPERATORS, RESERVED_ALIASES, SEVERITIES, Rule
+from .model import DSL_PREFIXES, EFFECT_FIELDS, EFFECT_TYPES, OPERATORS, RESERVED_ALIASES, SEVERITIES, Effect, Rule
 
 
 def derived_kinds(rules: list[Rule] | tuple[Rule, ...]) -> dict[str, int]:
@@ -74,44 +76,43 @@ def _check_template(template: str, aliases: list[str]) -> list[tuple[str, str]]:
     return problems
 
 
-def check_rule(rule: Rule, catalogue: Catalogue | None,
-               derived_fields: dict[str, set[str]] | None = None) -> list[tuple[str, str]]:
-    """Problems in one rule: unknown effect types, fields, aliases and ids."""
-    problems: list[tuple[str, str]] = []
-    aliases: list[str] = []
-    derived_fields = derived_fields or {}
+@dataclass
+class _Scope:
+    """What the stages of one rule's check share: the aliases bound so far and the problems found."""
 
-    def fields_of(kind: str) -> set[str] | None:
+    rule: Rule
+    catalogue: Catalogue | None
+    derived_fields: dict[str, set[str]]
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    kinds_of: dict[str, str] = field(default_factory=dict)
+
+    def add(self, message: str, fix: str) -> None:
+        self.problems.append((message, fix))
+
+    def fields_of(self, kind: str) -> set[str] | None:
         if kind in BASE_KINDS:
             return {*BASE_KINDS[kind], "kind"}
-        if kind in derived_fields:
-            return derived_fields[kind]
-        return None
+        return self.derived_fields.get(kind)
 
-    req_ids = set(catalogue.ids) if catalogue else set()
-    groups = {g.id for g in catalogue.groups} if catalogue else set()
-    contexts = catalogue.contexts if catalogue else {}
-
-    kinds_of: dict[str, str] = {}
-
-    def check_ref(value: str) -> None:
+    def check_ref(self, value: str) -> None:
         ref_alias, _, ref_field = value[1:].partition(".")
         if ref_alias in DSL_PREFIXES:
             return  # left unresolved only when parameters.yaml failed to load, which is reported
-        if ref_alias not in aliases:
-            problems.append((f"refers to {value!r} before alias {ref_alias!r} is bound",
-                             "bind the alias in an earlier `when` item"))
+        if ref_alias not in self.aliases:
+            self.add(f"refers to {value!r} before alias {ref_alias!r} is bound",
+                     "bind the alias in an earlier `when` item")
             return
-        known = fields_of(kinds_of.get(ref_alias, ""))
+        known = self.fields_of(self.kinds_of.get(ref_alias, ""))
         if not ref_field:
-            problems.append((f"reference {value!r} names no field", "write `$alias.field`"))
+            self.add(f"reference {value!r} names no field", "write `$alias.field`")
         elif known is not None and ref_field not in known and ref_field != "kind":
-            problems.append((f"{value!r}: fact kind {kinds_of[ref_alias]!r} has no field {ref_field!r}",
-                             f"use one of: {', '.join(sorted(known))}"))
+            self.add(f"{value!r}: fact kind {self.kinds_of[ref_alias]!r} has no field {ref_field!r}",
+                     f"use one of: {', '.join(sorted(known))}")
 
-    def check_value(field: str, value: Any) -> None:
+    def check_value(self, field: str, value: Any) -> None:
         if isinstance(value, str) and value.startswith("$"):
-            check_ref(value)
+            self.check_ref(value)
             return
         if isinstance(value, dict):
             for op, operand in value.items():
@@ -119,89 +120,135 @@ def check_rule(rule: Rule, catalogue: Catalogue | None,
                     if isinstance(operand, str) and operand.startswith("$set."):
                         continue  # a set parameters.yaml does not define: reported when resolving
                     if not isinstance(operand, list):
-                        problems.append((f"operator {op!r} takes a list, got {operand!r}",
-                                         f"write `{op}: [a, b]`"))
+                        self.add(f"operator {op!r} takes a list, got {operand!r}", f"write `{op}: [a, b]`")
                         continue
                     for item in operand:
-                        check_value(field, item)
+                        self.check_value(field, item)
                 elif op == "not":
-                    check_value(field, operand)
+                    self.check_value(field, operand)
                 elif op not in OPERATORS and op != "exists":
-                    problems.append((f"unknown operator {op!r}", "use in, not_in, not, gt, gte, lt, lte, exists"))
+                    self.add(f"unknown operator {op!r}", "use in, not_in, not, gt, gte, lt, lte, exists")
             return
+        catalogue = self.catalogue
         if not catalogue:
             return
-        if field == "req" and value not in req_ids:
-            problems.append((f"unknown requirement id {value!r}", "use an id from catalogue.yaml"))
-        elif field == "group" and value not in groups:
-            problems.append((f"unknown group {value!r}", f"use one of: {', '.join(sorted(groups))}"))
+        if field == "req" and value not in catalogue.ids:
+            self.add(f"unknown requirement id {value!r}", "use an id from catalogue.yaml")
+        elif field == "group" and value not in {g.id for g in catalogue.groups}:
+            groups = sorted(g.id for g in catalogue.groups)
+            self.add(f"unknown group {value!r}", f"use one of: {', '.join(groups)}")
         elif field == "level" and value not in LEVELS and value not in ("supported",):
-            problems.append((f"unknown level {value!r}", f"use one of: {', '.join(LEVELS)}"))
-        elif field == "key" and value not in contexts:
-            problems.append((f"unknown context key {value!r}", f"use one of: {', '.join(sorted(contexts))}"))
+            self.add(f"unknown level {value!r}", f"use one of: {', '.join(LEVELS)}")
+        elif field == "key" and value not in catalogue.contexts:
+            self.add(f"unknown context key {value!r}", f"use one of: {', '.join(sorted(catalogue.contexts))}")
 
-    for alias, pattern in rule.patterns():
+
+def _patterns(scope: _Scope) -> None:
+    """Each `when` pattern: its alias, its kind and fields, its values and references (to aliases
+    bound before it), and the facts the builder asserts for it; then its alias is bound."""
+    contexts = scope.catalogue.contexts if scope.catalogue else {}
+    for alias, pattern in scope.rule.patterns():
         raw_kind = pattern.get("kind")
         kind = raw_kind if isinstance(raw_kind, str) else ""
         if alias in RESERVED_ALIASES:
-            problems.append((f"alias {alias!r} is reserved by the engine", "pick another alias name"))
+            scope.add(f"alias {alias!r} is reserved by the engine", "pick another alias name")
         elif alias in DSL_PREFIXES:
-            problems.append((f"alias {alias!r} is reserved for `${alias}.NAME` references to parameters.yaml",
-                             "pick another alias name"))
+            scope.add(f"alias {alias!r} is reserved for `${alias}.NAME` references to parameters.yaml",
+                      "pick another alias name")
         if not kind:
-            problems.append((f"pattern {alias!r} needs `kind: <fact kind>` (one word)", "add `kind: <fact kind>`"))
+            scope.add(f"pattern {alias!r} needs `kind: <fact kind>` (one word)", "add `kind: <fact kind>`")
         fields = BASE_KINDS.get(kind)
-        for field, value in pattern.items():
-            if fields is not None and field != "kind" and field not in fields:
-                problems.append((f"fact kind {kind!r} has no field {field!r}",
-                                 f"use one of: {', '.join(fields)}"))
-            if field == "value" and isinstance(value, str) and not value.startswith("$"):
+        for field_name, value in pattern.items():
+            if fields is not None and field_name != "kind" and field_name not in fields:
+                scope.add(f"fact kind {kind!r} has no field {field_name!r}", f"use one of: {', '.join(fields)}")
+            if field_name == "value" and isinstance(value, str) and not value.startswith("$"):
                 key = pattern.get("key")
                 if isinstance(key, str) and key in contexts and contexts[key].values \
                         and value not in contexts[key].values:
-                    problems.append((f"unknown value {value!r} for context {key!r}",
-                                     f"use one of: {', '.join(contexts[key].values)}"))
+                    scope.add(f"unknown value {value!r} for context {key!r}",
+                              f"use one of: {', '.join(contexts[key].values)}")
                 continue
-            check_value(field, value)
-        problems += _check_fact_scope(kind, pattern, kinds_of, rule)
+            scope.check_value(field_name, value)
+        scope.problems += _check_fact_scope(kind, pattern, scope.kinds_of, scope.rule)
         if alias != "none":
-            aliases.append(alias)
-            kinds_of[alias] = kind
-    for effect in rule.effects():
+            scope.aliases.append(alias)
+            scope.kinds_of[alias] = kind
+
+
+def _known_effects(scope: _Scope) -> list[Effect]:
+    return [e for e in scope.rule.effects() if e.type in EFFECT_TYPES]
+
+
+def _effect_types(scope: _Scope) -> None:
+    """Each effect is a known type with the fields that type needs."""
+    for effect in scope.rule.effects():
         if effect.type not in EFFECT_TYPES:
-            problems.append((f"unknown effect {effect.type!r}", f"use one of: {', '.join(EFFECT_TYPES)}"))
+            scope.add(f"unknown effect {effect.type!r}", f"use one of: {', '.join(EFFECT_TYPES)}")
             continue
         for needed in EFFECT_FIELDS[effect.type]:
             if needed not in effect.fields:
-                problems.append((f"effect {effect.type!r} needs field {needed!r}", f"add `{needed}:`"))
+                scope.add(f"effect {effect.type!r} needs field {needed!r}", f"add `{needed}:`")
+
+
+def _effect_values(scope: _Scope) -> None:
+    """Derived facts hold single values; severities and points are known; references are bound."""
+    for effect in _known_effects(scope):
         if effect.type == "derive":
-            for field, value in effect.fields.items():
+            for name, value in effect.fields.items():
                 if isinstance(value, (list, dict)):
-                    problems.append((f"derive field {field!r} holds a {type(value).__name__}; a fact holds single "
-                                     "values", "write one value or one `$alias.field` reference"))
+                    scope.add(f"derive field {name!r} holds a {type(value).__name__}; a fact holds single values",
+                              "write one value or one `$alias.field` reference")
         severity = effect.fields.get("severity")
         if effect.type == "risk" and severity is not None and severity not in SEVERITIES:
-            problems.append((f"unknown severity {severity!r}", f"use one of: {', '.join(SEVERITIES)}"))
-        if effect.type != "derive" and "en" not in effect.text:
-            problems.append((f"effect {effect.type!r} has no English text", "add `text: {en: ...}`"))
-        for lang, template in effect.text.items():
-            problems += [(f"text ({lang}): {msg}", fix) for msg, fix in _check_template(template, aliases)]
+            scope.add(f"unknown severity {severity!r}", f"use one of: {', '.join(SEVERITIES)}")
         points = effect.fields.get("points")
         if points is not None:
             for item in points if isinstance(points, list) else [points]:
                 if isinstance(item, bool) or not (isinstance(item, (int, float))
                                                   or (isinstance(item, str) and item.startswith("$"))):
-                    problems.append((f"points: {item!r} is neither a number nor a `$alias.field` reference",
-                                     "write a number or a reference such as $req.weight"))
-        for field, value in effect.fields.items():
-            values = value if isinstance(value, list) else [value]
-            for item in values:
+                    scope.add(f"points: {item!r} is neither a number nor a `$alias.field` reference",
+                              "write a number or a reference such as $req.weight")
+        for name, value in effect.fields.items():
+            for item in value if isinstance(value, list) else [value]:
                 if isinstance(item, str) and item.startswith("$"):
-                    check_value(field, item)
+                    scope.check_value(name, item)
+
+
+def _texts(scope: _Scope) -> None:
+    """Every effect but a derive has an English text; each text's template names bound aliases."""
+    for effect in _known_effects(scope):
+        if effect.type != "derive" and "en" not in effect.text:
+            scope.add(f"effect {effect.type!r} has no English text", "add `text: {en: ...}`")
+        for lang, template in effect.text.items():
+            scope.problems += [(f"text ({lang}): {msg}", fix) for msg, fix in _check_template(template, scope.aliases)]
+
+
+def _evidence(scope: _Scope) -> None:
+    """An effect cites the evidence of aliases `when` binds."""
+    for effect in _known_effects(scope):
         for alias in effect.evidence:
-            if alias not in aliases:
-                problems.append((f"evidence names unbound alias {alias!r}", "name an alias from `when`"))
-    return problems
+            if alias not in scope.aliases:
+                scope.add(f"evidence names unbound alias {alias!r}", "name an alias from `when`")
+
+
+# The checks, in order (like OPA's compiler stages): each reads what the ones before it bound.
+CHECKS: tuple[tuple[str, Callable[[_Scope], None]], ...] = (
+    ("patterns", _patterns),
+    ("effect types", _effect_types),
+    ("effect values", _effect_values),
+    ("texts", _texts),
+    ("evidence", _evidence),
+)
+
+
+def check_rule(rule: Rule, catalogue: Catalogue | None,
+               derived_fields: dict[str, set[str]] | None = None) -> list[tuple[str, str]]:
+    """Problems in one rule, from every stage in CHECKS: unknown kinds, fields, aliases, ids,
+    effects, severities, texts and evidence."""
+    scope = _Scope(rule, catalogue, derived_fields or {})
+    for _name, stage in CHECKS:
+        stage(scope)
+    return scope.problems
 
 
 def _check_fact_scope(kind: str, pattern: dict[str, Any], kinds_of: dict[str, str],
