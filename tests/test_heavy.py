@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from typing import Any
 
 import pytest
 from conftest import EXAMPLES
@@ -103,3 +104,26 @@ def test_the_cheap_no_fit_analysis_answers_as_the_full_one(path: object) -> None
         assert cheap.relaxations_for_fit == full.relaxations_for_fit
         assert [(c.requirement, c.importance_to, c.new_top) for c in cheap.changes] == \
             [(c.requirement, c.importance_to, c.new_top) for c in full.changes]
+
+
+def test_many_variants_are_ranked_in_sessions_of_bounded_size_with_the_same_outcomes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An engine session's memory grows with its worlds: variants go in sessions of at most
+    WORLDS_PER_SESSION worlds, and each is ranked exactly as it is alone."""
+    from recommender.reasoning import variants as module
+
+    base = load_requirements(EXAMPLES / "gitops-platform-team.yaml")
+    many = [base.model_copy(update={"requirements": {**base.requirements, req_id: "must"}})
+            for req_id in get_knowledge().catalogue.ids[:25]]
+    sessions: list[int] = []
+    evaluate = module.evaluate
+
+    def counting(rules: Any, facts: list[dict[str, Any]]) -> Any:
+        sessions.append(len({f["w"] for f in facts if "w" in f}))
+        return evaluate(rules, facts)
+
+    monkeypatch.setattr(module, "evaluate", counting)
+    together = module.outcomes(many, get_knowledge(), get_rules(None, get_knowledge()))
+    assert sessions == [10, 10, 5] and max(sessions) == module.WORLDS_PER_SESSION
+    alone = [module.outcomes([variant], get_knowledge(), get_rules(None, get_knowledge()))[0] for variant in many]
+    assert together == alone

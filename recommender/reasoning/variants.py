@@ -60,8 +60,17 @@ def picks_and_stacks(variants: Sequence[Requirements], kb: KnowledgeBase, rules:
             for rec in _ranked(variants, kb, rules.scoring_and_stacks, stacks=True)]
 
 
+# Variants ranked as worlds of one engine session at most: the session's memory grows with its
+# worlds (40 what-if worlds of an all-must file peaked past 150 MB), while each session matches the
+# knowledge facts once, so a few sessions cost little more time than one.
+WORLDS_PER_SESSION = 10
+
+
 def _ranked(variants: Sequence[Requirements], kb: KnowledgeBase, lean: RuleBase, *,
             stacks: bool) -> list[Recommendation]:
+    if len(variants) > WORLDS_PER_SESSION:
+        return [rec for start in range(0, len(variants), WORLDS_PER_SESSION)
+                for rec in _ranked(variants[start:start + WORLDS_PER_SESSION], kb, lean, stacks=stacks)]
     worlds = lean.in_worlds
     if worlds is None or len(variants) < 2 or any(v.context != variants[0].context for v in variants):
         ranked = []
