@@ -45,3 +45,10 @@ def pytest_configure(config: pytest.Config) -> None:
     import tempfile
 
     os.environ.setdefault("RECOMMENDER_CACHE_DIR", tempfile.mkdtemp(prefix="recommender-test-cache-"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The few slow tests start first, so that with two workers none of them is left running alone
+    # at the end of the run.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

@@ -92,9 +92,10 @@ def _git(cwd: Path, *args: str) -> None:
 
 
 @pytest.mark.slow
-def test_pre_commit_try_repo_fails_the_bad_file_only(tmp_path: Path) -> None:
-    """pre-commit builds the hook's environment from a committed copy of this repository (its
-    dependencies come from the package registry, ~1 minute) and runs it on a project's files."""
+def test_pre_commit_hook_fails_the_bad_file_only(tmp_path: Path) -> None:
+    """pre-commit builds the hook's environment from a committed copy of this repository, named in
+    a .pre-commit-config.yaml as the README shows (its dependencies come from the package registry),
+    and runs it on a project's files. The second run reuses that environment, as a user's does."""
     if shutil.which("git") is None:
         pytest.fail("git is needed to test the pre-commit hook")
     listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, check=True,
@@ -107,31 +108,34 @@ def test_pre_commit_try_repo_fails_the_bad_file_only(tmp_path: Path) -> None:
             shutil.copy2(source, hook_repo / name)
     _git(hook_repo, "init", "-q")
     _git(hook_repo, "add", "-A")
-    _git(hook_repo, "commit", "-q", "-m", "snapshot for pre-commit try-repo")
+    _git(hook_repo, "commit", "-q", "-m", "snapshot for pre-commit")
+    rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=hook_repo, check=True, capture_output=True,
+                         text=True).stdout.strip()
 
     project = tmp_path / "project"
     (project / "cd-requirements").mkdir(parents=True)
     shutil.copy(GOOD, project / "cd-requirements" / "good.yaml")
     (project / "cd-requirements" / "bad.yaml").write_text("requirements:\n  canery: must\n")
     (project / "values.yaml").write_text("requirements:\n  not_ours: must\n")  # not a requirements file
+    (project / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {hook_repo.as_uri()}\n    rev: {rev}\n    hooks:\n      - id: recommender-check\n")
     _git(project, "init", "-q")
     _git(project, "add", "-A")
 
     env = _env(PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"))
 
-    def try_repo(*files: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(BIN / "pre-commit"), "try-repo", str(hook_repo), "recommender-check",
-                               "--files", *files], cwd=project, env=env, capture_output=True, text=True,
-                              timeout=900)
+    def run_hook(*files: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(BIN / "pre-commit"), "run", "--files", *files], cwd=project, env=env,
+                              capture_output=True, text=True, timeout=900)
 
-    failed = try_repo("cd-requirements/good.yaml", "cd-requirements/bad.yaml", "values.yaml")
+    failed = run_hook("cd-requirements/good.yaml", "cd-requirements/bad.yaml", "values.yaml")
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "Failed" in failed.stdout and "exit code: 2" in failed.stdout
     assert "cd-requirements/bad.yaml: line 2, requirements.canery: unknown requirement id 'canery'" in failed.stdout
     assert "did you mean 'canary'?" in failed.stdout
     assert "good.yaml" not in failed.stdout.split("exit code: 2", 1)[1] and "not_ours" not in failed.stdout
 
-    passed = try_repo("cd-requirements/good.yaml", "values.yaml")
+    passed = run_hook("cd-requirements/good.yaml", "values.yaml")
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "Passed" in passed.stdout
 
