@@ -18,10 +18,10 @@ def test_wheel_installed_in_a_fresh_venv_runs_from_another_directory(tmp_path: P
                     "-w", str(dist), str(ROOT)], check=True, timeout=300)
     wheel = next(dist.glob("recommender-*.whl"))
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, with_pip=True)
+    venv.create(env_dir, with_pip=False)  # this environment's pip installs into it (--python)
     python = env_dir / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
-                   check=True, timeout=300)
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps",
+                    "--no-index", str(wheel)], check=True, timeout=300)
     # Dependencies come from this environment's site-packages; the package itself only from the wheel.
     deps = os.pathsep.join(site.getsitepackages())
     workdir = tmp_path / "elsewhere"
