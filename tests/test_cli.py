@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -14,7 +17,26 @@ from conftest import EXAMPLES
 from recommender.cli.main import main
 
 
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
+@dataclass
+class Done:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def cli(*args: str) -> Done:
+    """The command run in this process, as `recommender ARGS` would run: its exit code and output.
+    A process costs a second of start-up; the tests that need a real one use cli_process."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse's usage errors
+            code = exc.code if isinstance(exc.code, int) else 2
+    return Done(code, out.getvalue(), err.getvalue())
+
+
+def cli_process(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "recommender", *args], capture_output=True, text=True,
                           timeout=120)
 
@@ -38,7 +60,7 @@ def test_embed_example_runs() -> None:
 
 
 def test_table_report_names_the_winner_and_stack() -> None:
-    done = cli("recommend", str(EXAMPLES / "canary-on-istio.yaml"))
+    done = cli_process("recommend", str(EXAMPLES / "canary-on-istio.yaml"))
     assert done.returncode == 0, done.stderr
     assert "Ranking" in done.stdout and "Suggested stack" in done.stdout and "Argo Rollouts" in done.stdout
     assert "Traceback" not in done.stderr
@@ -75,7 +97,7 @@ def test_bad_input_exits_2_with_file_and_place(tmp_path: Path, content: str, exp
 
 def test_missing_file_and_directory_exit_2(tmp_path: Path) -> None:
     for target in (tmp_path / "nope.yaml", tmp_path):
-        done = cli("recommend", str(target))
+        done = cli_process("recommend", str(target))
         assert done.returncode == 2 and "Traceback" not in done.stderr
 
 
