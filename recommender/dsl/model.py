@@ -116,6 +116,12 @@ class Parameters(_Strict):
     # The most single-change re-runs one what-if analysis makes: the cost bound for a file that
     # states every requirement. Changes that can touch a must go first, then the largest weights.
     what_if_max_runs: int = Field(default=40, ge=1)
+    # A re-run costs in proportion to the requirements it states: at most budget / stated re-runs.
+    what_if_budget: int = Field(default=300, ge=1)
+
+    def what_if_cap(self, stated: int) -> int:
+        """The most single-change re-runs for a file stating `stated` requirements (at least one)."""
+        return max(1, min(self.what_if_max_runs, self.what_if_budget // max(stated, 1)))
     # Where confidence drops: a lead below `thin` points is low, below `moderate` medium; fewer than
     # `few_requirements` stated requirements is low.
     confidence: dict[str, float] = Field(
@@ -170,18 +176,20 @@ class RuleBase(_Strict):
         them, and every rule deriving a fact those rules match or negate. A no-fit what-if asks
         first only which musts each variant still fails; scores are needed only where none does.
         """
+        # Rules are told apart by id (unique in a checked base): comparing the models themselves
+        # walks every field, which cost a fifth of a second per process.
         needed: set[str] = set()
-        kept: list[Rule] = []
+        kept: set[str] = set()
         pending = [r for r in self.rules if any(e.type in ("exclude", "cover") for e in r.effects())]
         while pending:
             rule = pending.pop()
-            if rule in kept:
+            if rule.id in kept:
                 continue
-            kept.append(rule)
+            kept.add(rule.id)
             needed.update(str(p.get("kind")) for _alias, p in rule.patterns())
-            pending += [r for r in self.rules if r not in kept and any(
+            pending += [r for r in self.rules if r.id not in kept and any(
                 e.type == "derive" and e.fields.get("kind") in needed for e in r.effects())]
-        ordered = tuple(r for r in self.rules if r in kept)
+        ordered = tuple(r for r in self.rules if r.id in kept)
         return RuleBase.model_construct(directory=self.directory, parameters=self.parameters, rules=ordered,
                                         files={r.id: self.files[r.id] for r in ordered}, digest=f"{self.digest}v")
 

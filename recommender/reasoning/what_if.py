@@ -54,7 +54,7 @@ def sensitivity(requirements: Requirements, rec: Recommendation, words: Wording,
     # The cost bound: a file stating every requirement has ~90 single changes. Those that touch a
     # must (they can exclude or admit a tool) go first, then the largest changes of weight.
     weights: dict[str, float] = {str(k): v for k, v in words.messages.importance_weights.items()}
-    cap = words.messages.what_if_max_runs
+    cap = words.messages.what_if_cap(len(requirements.requirements))
     order = sorted(range(len(steps)), key=lambda i: (
         "must" not in steps[i][1:], -abs(weights.get(steps[i][2], 0.0) - weights.get(steps[i][1], 0.0)), i))
     kept = sorted(order[:cap])
@@ -98,7 +98,8 @@ def sensitivity(requirements: Requirements, rec: Recommendation, words: Wording,
         total = sum(weights[i] for i in requirements.requirements.values() if i != "avoid")
         delta = max(abs(weights.get(new, 0.0) - weights.get(old, 0.0)) for _r, old, new in left_out)
         text += " " + words.message("what_if_capped", skipped=len(left_out), steps=len(left_out) + len(steps),
-                                     cap=cap, delta=f"{delta:g}", total=f"{total:g}",
+                                     cap=cap, stated=len(requirements.requirements), delta=f"{delta:g}",
+                                     total=f"{total:g}",
                                      musts=sum(new == "must" for _r, _old, new in left_out))
     return Sensitivity(robust=robust, changes=changes, runs=runs, relaxations_for_fit=relaxations,
                        leaders_after_relaxing=leaders, text=text)
