@@ -118,10 +118,6 @@ class Parameters(_Strict):
     what_if_max_runs: int = Field(default=40, ge=1)
     # A re-run costs in proportion to the requirements it states: at most budget / stated re-runs.
     what_if_budget: int = Field(default=300, ge=1)
-
-    def what_if_cap(self, stated: int) -> int:
-        """The most single-change re-runs for a file stating `stated` requirements (at least one)."""
-        return max(1, min(self.what_if_max_runs, self.what_if_budget // max(stated, 1)))
     # Where confidence drops: a lead below `thin` points is low, below `moderate` medium; fewer than
     # `few_requirements` stated requirements is low.
     confidence: dict[str, float] = Field(
@@ -130,6 +126,10 @@ class Parameters(_Strict):
     sets: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], list[str]] = Field(default_factory=dict)
     # Named point factors an effect's `points` refers to as `$points.NAME`.
     points: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], int | float] = Field(default_factory=dict)
+
+    def what_if_cap(self, stated: int) -> int:
+        """The most single-change re-runs for a file stating `stated` requirements (at least one)."""
+        return max(1, min(self.what_if_max_runs, self.what_if_budget // max(stated, 1)))
 
 
 # `$set.NAME` and `$points.NAME` name entries of parameters.yaml's `sets` and `points`, not aliases.

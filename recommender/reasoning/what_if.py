@@ -51,8 +51,9 @@ def sensitivity(requirements: Requirements, rec: Recommendation, words: Wording,
                 variant[req_id] = target  # type: ignore[assignment]
             steps.append((req_id, importance, target))
             variants.append(requirements.model_copy(update={"requirements": variant}))
-    # The cost bound: a file stating every requirement has ~90 single changes. Those that touch a
-    # must (they can exclude or admit a tool) go first, then the largest changes of weight.
+    # The cost bound: a file stating every requirement has ~90 single changes, and each re-run
+    # costs in proportion to the requirements it states (Parameters.what_if_cap). Those that touch
+    # a must (they can exclude or admit a tool) go first, then the largest changes of weight.
     weights: dict[str, float] = {str(k): v for k, v in words.messages.importance_weights.items()}
     cap = words.messages.what_if_cap(len(requirements.requirements))
     order = sorted(range(len(steps)), key=lambda i: (
