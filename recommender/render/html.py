@@ -7,6 +7,7 @@ from html import escape
 from ..knowledge import KnowledgeBase
 from ..models import Recommendation, ToolResult
 from ..strings import t
+from .lines import line_texts
 from .table import answer_line
 from .titles import requirement_title
 from .verdicts import verdict_text
@@ -93,8 +94,8 @@ def _tool(r: ToolResult, lang: str) -> list[str]:
         out.append(f'<li><span class="pts">{escape(label)}</span> {escape(text)} '
                    f'<span class="rule">{escape(rule)}</span>' + (f"<br>{links}" if links else "") + "</li>")
 
-    for e in r.explanations:
-        item(f"{e.points:+.1f}" if e.points else "±0", e.text, e.rule, e.evidence)
+    for e, text in zip(r.explanations, line_texts(r, lang), strict=True):
+        item(f"{e.points:+.1f}" if e.points else "±0", text, e.rule, e.evidence)
     for x in r.exclusions:
         item(t("excluded_line", lang) + ":", x.text, x.rule, x.evidence)
     for c in r.covers:

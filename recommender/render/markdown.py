@@ -10,6 +10,7 @@ from pathlib import PurePath
 from ..knowledge import KnowledgeBase
 from ..models import IMPORTANCE_ORDER, Recommendation, ToolResult
 from ..strings import t
+from .lines import line_texts
 from .titles import requirement_title
 from .verdicts import verdict_text
 
@@ -61,9 +62,9 @@ def _stack(rec: Recommendation, kb: KnowledgeBase) -> list[str]:
 
 def _tool_lines(r: ToolResult, lang: str) -> list[str]:
     out = []
-    for e in r.explanations:
+    for e, text in zip(r.explanations, line_texts(r, lang), strict=True):
         points = f"{e.points:+.1f}" if e.points else "±0"
-        out.append(f"- **{points}** {md(e.text)} `{e.rule}` {_links(e.evidence)}".rstrip())
+        out.append(f"- **{points}** {md(text)} `{e.rule}` {_links(e.evidence)}".rstrip())
     for x in r.exclusions:
         out.append(f"- **{t('excluded_line', lang)}**: {md(x.text)} `{x.rule}` {_links(x.evidence)}".rstrip())
     for c in r.covers:

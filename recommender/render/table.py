@@ -13,6 +13,7 @@ from rich.text import Text
 
 from ..models import Recommendation, ToolResult
 from ..strings import t
+from .lines import line_texts
 from .verdicts import STYLE, verdict_text
 
 _VERDICT_STYLE = STYLE
@@ -54,9 +55,9 @@ def _line(prefix: str, style: str, text: str, rule: str | None = None) -> Text:
 def tool_panel(r: ToolResult, lang: str = "en") -> Panel:
     """Every line of one tool, wrapped to the width (evidence goes below the panel: a URL is never wrapped)."""
     lines: list[Text] = []
-    for e in r.explanations:
+    for e, text in zip(r.explanations, line_texts(r, lang), strict=True):
         points = f"{e.points:+.1f}" if e.points else ""
-        lines.append(_line(f" {_KIND_MARK[e.kind]} {points:>6}  ", "", e.text, e.rule))
+        lines.append(_line(f" {_KIND_MARK[e.kind]} {points:>6}  ", "", text, e.rule))
     for x in r.exclusions:
         lines.append(_line(f" ✗ {t('excluded_line', lang)}: ", "bold red", x.text, x.rule))
     for c in r.covers:
@@ -118,9 +119,9 @@ def _compact_lines(r: ToolResult, lang: str, limit: int) -> list[Text]:
     risks = [one(f" ! {t('risk_line', lang)} ({t('level_' + k.severity, lang)}): ", _SEVERITY_STYLE[k.severity],
                  k.text) for k in r.risks_beyond_lines]
     covers = [one(f" ↪ {t('covered_line', lang)}: ", "cyan", c.text) for c in r.covers]
-    ordered = sorted(r.explanations, key=lambda e: -abs(e.points))
-    scored = [one(f" {_KIND_MARK[e.kind]} {f'{e.points:+.1f}' if e.points else '':>6}  ", "", e.text)
-              for e in ordered]
+    ordered = sorted(zip(r.explanations, line_texts(r, lang), strict=True), key=lambda p: -abs(p[0].points))
+    scored = [one(f" {_KIND_MARK[e.kind]} {f'{e.points:+.1f}' if e.points else '':>6}  ", "", text)
+              for e, text in ordered]
     if r.candidate and not r.why_not:
         # The pick: its two biggest reasons, then its risks (an expert names them before the rest).
         lines = [*scored[:2], *risks, *covers, *scored[2:]]
