@@ -202,8 +202,9 @@ class ToolResult(_Model):
     in_stack: bool = False
     # Why an unsuited tool is unsuited although no must excludes it, e.g. "archived".
     unsuited_because: str = ""
-    # The layers the team already runs this tool for (rule context.incumbent_keeps): an expert keeps
-    # it there unless a must forces a change, so it orders before tools it outscores only on wants.
+    # The layers the team already runs this tool for (rule context.incumbent_keeps) where the keep
+    # holds: no must forces a change and no candidate leads it by more than a thin lead, so it
+    # orders before tools that lead it by no more than that.
     keeps: list[str] = Field(default_factory=list)
 
     def __str__(self) -> str:

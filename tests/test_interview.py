@@ -300,8 +300,14 @@ def test_recommendation_is_the_full_report_for_the_answers() -> None:
 
 def test_the_interviews_outcomes_keep_an_incumbent_as_the_full_ranking_does() -> None:
     # The interview ranks its candidate answers with a lean rule set; it must keep the tool the team
-    # already runs exactly as recommend() does (context.incumbent_keeps).
-    req = Requirements.model_validate({"requirements": {"gitops_sync": "must", "helm": "high", "sops_secrets": "high"},
-                                       "context": {"already_using": ["argo-cd"], "platform": "azure-aks"}})
-    full = recommend(req, what_if=False)
-    assert outcomes([req], KB, RULES)[0][0] == top_pick(full.ranking) == "argo"
+    # already runs exactly as recommend() does (context.incumbent_keeps), and let it go as it does.
+    kept = Requirements.model_validate({"requirements": {"gitops_sync": "must", "sops_secrets": "high",
+                                                         "web_ui": "nice"},
+                                        "context": {"already_using": ["argo-cd"]}})
+    full = recommend(kept, what_if=False)
+    assert full.ranking[1].score > full.ranking[0].score  # Flux leads by a thin lead: Argo CD stays
+    assert outcomes([kept], KB, RULES)[0][0] == top_pick(full.ranking) == "argo"
+    moved = Requirements.model_validate({"requirements": {"gitops_sync": "must", "web_ui": "high",
+                                                          "app_templating_many_apps": "medium"},
+                                         "context": {"already_using": ["flux"]}})
+    assert outcomes([moved], KB, RULES)[0][0] == top_pick(recommend(moved, what_if=False).ranking) == "argo"

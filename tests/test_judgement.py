@@ -66,15 +66,15 @@ def test_an_avoid_that_removes_what_a_must_needs_is_named_as_a_conflict() -> Non
 
 
 def test_a_team_on_aks_already_running_argo_cd_keeps_it() -> None:
-    # AKS offers Flux v2 as a cluster extension (learn.microsoft.com, "GitOps with Flux v2"), which
-    # gives Flux a platform bonus; a team that runs Argo CD keeps it, and the report says what
-    # switching would cost.
+    # AKS offers Flux v2 as a cluster extension (learn.microsoft.com, "GitOps with Flux v2"), but a
+    # team that runs Argo CD keeps it: the offer does not pay for the migration, and the report says
+    # what switching would cost.
     reqs = {"gitops_sync": "must", "helm": "high", "kustomize": "high", "sops_secrets": "medium"}
     rec = run(reqs, {"platform": "azure-aks", "already_using": ["argo-cd"]})
     assert order(rec)[0] == "argo"
     assert result(rec, "argo").keeps == ["delivery"]
     assert "context.switch_cost" in {r.rule for r in result(rec, "flux").risks}
-    assert rec.decisive is not None and "keeps it" in rec.decisive.text
+    assert rec.decisive is not None and "The team already runs Argo CD" in rec.decisive.text
     assert rec.confidence is not None and rec.confidence.level != "high"
 
 
@@ -153,3 +153,39 @@ def test_two_tools_at_the_cap_are_ordered_by_context_not_reported_as_a_tie() -> 
     assert rec.decisive is not None and rec.decisive.first == "flux"
     assert "tie" not in rec.decisive.text and "Fleet of 300 clusters" in rec.decisive.text
     assert rec.sensitivity is not None and "tie" not in rec.sensitivity.text.lower()
+
+
+def test_a_rival_ahead_by_more_than_a_thin_lead_moves_a_team_off_its_tool() -> None:
+    # Authentik moved from Flux to Argo CD for its built-in UI (goauthentik.io blog, 2023-12-21,
+    # "Five lessons from choosing infrastructure tooling"). Flux's score counts what switching costs
+    # (context.already_running_component); Argo CD still leads by more than a thin lead, so the keep
+    # gives way and the order reason says why.
+    rec = run({"gitops_sync": "must", "web_ui": "high", "app_templating_many_apps": "medium"},
+              {"already_using": ["flux"]})
+    assert order(rec)[:2] == ["argo", "flux"]
+    flux = result(rec, "flux")
+    assert flux.keeps == [] and "context.incumbent_keeps" in rules_of(rec, "flux")
+    assert "context.already_running_component" in rules_of(rec, "flux")
+    assert rec.top is not None and rec.top.score - flux.score > 3  # confidence.thin
+    assert rec.decisive is not None and "which the team already runs" in rec.decisive.text
+    assert "context.switch_cost" in {r.rule for r in rec.top.risks}
+
+
+def test_a_thin_lead_does_not_move_a_team_off_its_tool() -> None:
+    # The same team, but the rival leads by no more than a thin lead: an expert does not migrate.
+    rec = run({"gitops_sync": "must", "sops_secrets": "high", "web_ui": "nice"}, {"already_using": ["argo-cd"]})
+    argo, flux = result(rec, "argo"), result(rec, "flux")
+    assert 0 < flux.score - argo.score <= 3
+    assert order(rec)[0] == "argo" and argo.keeps == ["delivery"]
+    assert rec.decisive is not None and "stays first" in rec.decisive.text and "thin lead" in rec.decisive.text
+
+
+def test_a_platform_offer_does_not_pay_for_a_migration() -> None:
+    # AKS ships Flux as a cluster extension (learn.microsoft.com, "GitOps with Flux v2"): that makes
+    # Flux cheaper to adopt, but not cheaper to migrate to from the Argo CD a team already runs.
+    reqs = {"gitops_sync": "must", "helm": "high", "kustomize": "high", "sops_secrets": "medium"}
+    fresh = run(reqs, {"platform": "azure-aks"})
+    assert "context.platform_ships_it" in rules_of(fresh, "flux")
+    running = run(reqs, {"platform": "azure-aks", "already_using": ["argo-cd"]})
+    assert "context.platform_ships_it" not in rules_of(running, "flux")
+    assert order(running)[0] == "argo"

@@ -92,6 +92,9 @@ def decisive(rec: Recommendation, words: Wording, limit: int = 3) -> Decisive | 
     a, b = points_by_requirement(first), points_by_requirement(second)
     if kept_rank(words.kb, first) < kept_rank(words.kb, second) and first.standing <= second.standing:
         return _kept(first, second, a, b, words, limit)
+    # A keep that gave way: the runner-up is kept by a `keep` rule, yet holds no layer now.
+    switch = not second.keeps and any(e.type == "keep" for line in second.explanations
+                                      for e in words.effects.get(line.rule, ()))
     at_cap = first.score == second.score and first.standing != second.standing
     if at_cap:  # both at 100: the order comes from the totals before the cap, so compare those
         for points, result in ((a, first), (b, second)):
@@ -100,6 +103,12 @@ def decisive(rec: Recommendation, words: Wording, limit: int = 3) -> Decisive | 
     diffs = sorted(((a.get(k, 0.0) - b.get(k, 0.0), k) for k in set(a) | set(b)), key=lambda p: (-p[0], p[1]))
     factors = [Factor(requirement=k, difference=round(d, 2)) for d, k in [p for p in diffs if _shows(p[0])][:limit]]
     labels = ", ".join(_label(words, f.requirement, first, second) for f in factors)
+    thin = f"{words.rules.parameters.confidence.get('thin', 3.0):g}"
+    if switch:  # the runner-up's keep gave way: say that the lead is worth the move
+        margin = round(_total(first) - _total(second), 1)
+        text = words.message("order_switch", first=first.name, second=second.name, margin=f"{margin:.1f}",
+                              thin=thin, factors=labels)
+        return Decisive(first=first.tool, second=second.tool, margin=margin, factors=factors, text=text)
     if at_cap:
         margin = round(first.standing[1] - second.standing[1], 1)
         text = words.message("order_beyond_cap", first=first.name, second=second.name, margin=f"{margin:.1f}",
@@ -129,7 +138,8 @@ def _kept(first: ToolResult, second: ToolResult, a: dict[str, float], b: dict[st
     margin = round(first.score - second.score, 1)
     if behind > 0:
         text = words.message("order_kept", first=first.name, second=second.name, layers=layers,
-                              margin=f"{behind:.1f}", factors=labels)
+                              margin=f"{behind:.1f}", factors=labels,
+                              thin=f"{words.rules.parameters.confidence.get('thin', 3.0):g}")
     else:
         text = words.message("order_kept_level", first=first.name, second=second.name, layers=layers)
     return Decisive(first=first.tool, second=second.tool, margin=margin, factors=factors, text=text)

@@ -119,6 +119,7 @@ class Ranker(Wording):
                                           text=resolved.text, evidence=resolved.evidence))
         musts = sorted(r for r, i in requirements.requirements.items() if i == "must")
         results = [self._result(tool, tally, scale, musts) for tool, tally in tallies.items()]
+        self._release_outscored_keeps(results)
         results.sort(key=lambda r: (not r.candidate, self.kept_rank(r), -r.standing[0], -r.standing[1], -r.musts_met,
                                     MATURITY_ORDER.get(self.kb.tool(r.tool).project.cncf.maturity, 9), r.tool))
         for index, result in enumerate(results, start=1):
@@ -146,6 +147,17 @@ class Ranker(Wording):
 
     def kept_rank(self, result: ToolResult) -> int:
         return kept_rank(self.kb, result)
+
+    def _release_outscored_keeps(self, results: list[ToolResult]) -> None:
+        """A keep (rule context.incumbent_keeps) holds while no candidate leads the kept tool by more
+        than a thin lead (confidence.thin). Its switching cost is in its score already (the points
+        for what the team runs, the risk on every rival), so a rival still ahead by more than that
+        is worth the move; a thin lead is not. Released keeps no longer order the tool first."""
+        thin = self.rules.parameters.confidence.get("thin", 3.0)
+        best = max((sum(r.standing) for r in results if r.candidate), default=0.0)  # the lead before the cap
+        for result in results:
+            if result.keeps and result.candidate and round(best - sum(result.standing), 1) > thin:
+                result.keeps = []
 
     def _result(self, tool: str, tally: _Tally, scale: float, musts: list[str]) -> ToolResult:
         # A requirement is credited once: when two rules credit it (two partners covering the
