@@ -186,3 +186,16 @@ def test_the_report_schema_refuses_what_is_not_a_report(capsys: pytest.CaptureFi
         else:
             broken["ranking"][1]["score"] = "high"
         assert not validator.is_valid(broken), damage
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "html"])
+def test_a_bonus_the_cap_cut_says_by_how_much(fmt: str) -> None:
+    # EKS manages Argo CD (context.platform_ships_it): Argo meets everything natively, so the cap
+    # takes that bonus off and its line shows +0.0; the line says what the cap cut, once.
+    rec = recommend({"requirements": {"gitops_sync": "must", "web_ui": "high", "multi_cluster": "high"},
+                     "context": {"platform": "aws-eks"}}, what_if=False)
+    argo = next(r for r in rec.ranking if r.tool == "argo")
+    cut = argo.beyond_cap["context.platform_ships_it"]
+    assert argo.score == 100.0 and cut > 10
+    out = render(rec, fmt, width=200) if fmt == "table" else render(rec, fmt)
+    assert out.count(f"(+{cut:.1f} beyond the 100 cap)") == 1
