@@ -235,6 +235,18 @@ def test_wizard_module_does_not_import_questionary_up_front() -> None:
     assert done.stdout.strip() == "False"
 
 
+def test_prompts_share_one_set_of_default_key_bindings() -> None:
+    # Each prompt_toolkit Application built the whole default key-binding set (two per question);
+    # once the wizard's terminal is set up, two Applications get the same one.
+    from prompt_toolkit.application import Application
+    from rich.console import Console
+
+    from recommender.wizard.terminal import TerminalUI
+
+    TerminalUI(Interview(), "en", Console(file=io.StringIO()))
+    assert Application()._default_bindings is Application()._default_bindings
+
+
 # --------------------------------------------------------------------------------------------
 # The real command in a pseudo-terminal
 # --------------------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ class TerminalUI:
 
     def __init__(self, iv: Interview, lang: str, console: Console, *, input: Input | None = None,
                  output: Output | None = None) -> None:
+        _share_default_key_bindings()
         self.iv = iv
         self.lang = lang
         self.console = console
@@ -208,6 +209,22 @@ class TerminalUI:
             return path_problem(Path(text.strip()) if text.strip() else None, force, self.lang) or True
 
         return Path(questionary.text(message, default=default, validate=valid, **self._io).unsafe_ask().strip())
+
+
+def _share_default_key_bindings() -> None:
+    """Build prompt_toolkit's default key bindings once per process, not for every prompt.
+
+    Every prompt_toolkit Application builds the whole default set (emacs, vi, mouse: about 30 ms
+    here), and a questionary list prompt makes two Applications, so each question cost some 65 ms
+    of CPU before it appeared. The set holds no state of its own (its filters read the running
+    application when a key is pressed), so one copy serves every prompt, one after another."""
+    import functools
+
+    from prompt_toolkit.application import application
+
+    build = application.load_key_bindings  # type: ignore[attr-defined]  # imported there, not exported
+    if not hasattr(build, "cache_info"):  # not shared yet
+        application.load_key_bindings = functools.cache(build)  # type: ignore[attr-defined]
 
 
 def _no_done(app: Any) -> None:
