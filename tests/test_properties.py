@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from conftest import DRAWS
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
@@ -31,7 +32,7 @@ RAISABLE = ["nice", "medium", "high", "must"]  # ascending; "absent" sits below 
 FACTOR = {"native": 1.0, "companion": 0.9, "plugin": 0.6, "partial": 0.35, "none": 0.0}
 ARCHIVED = {t.tool for t in KB.tools if t.project.status == "archived"}
 UNMET_BY_ALL = [r for r in IDS if all(t.capabilities[r].level == "none" for t in KB.tools)]
-SETTINGS = settings(max_examples=60, deadline=None, database=None,
+SETTINGS = settings(max_examples=40 * DRAWS, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 
@@ -254,7 +255,7 @@ progressive_contexts = st.fixed_dictionaries({
 })
 
 
-@settings(max_examples=150, deadline=None, database=None,
+@settings(max_examples=75 * DRAWS, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(st.one_of(requirement_sets, progressive_sets), st.one_of(contexts, progressive_contexts),
        st.lists(st.lists(st.sampled_from([*IMPORTANCES, "dropped"]), min_size=8, max_size=8), min_size=2, max_size=6))
