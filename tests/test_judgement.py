@@ -189,3 +189,14 @@ def test_a_platform_offer_does_not_pay_for_a_migration() -> None:
     running = run(reqs, {"platform": "azure-aks", "already_using": ["argo-cd"]})
     assert "context.platform_ships_it" not in rules_of(running, "flux")
     assert order(running)[0] == "argo"
+
+
+def test_a_tool_kept_for_two_layers_says_which_in_each_line() -> None:
+    # Flux serves the delivery engine and, with its notification controller, event triggers: each
+    # keep is its own conclusion, and its line names its layer rather than repeating the other.
+    rec = run({"gitops_sync": "must", "image_update_automation": "high", "event_driven_triggers": "medium"},
+              {"already_using": ["flux"]})
+    flux = result(rec, "flux")
+    kept = [e.text for e in flux.explanations if e.rule == "context.incumbent_keeps"]
+    assert sorted(flux.keeps) == ["delivery", "workflows"] and len(set(kept)) == len(kept) == 2
+    assert any("GitOps delivery engine" in text for text in kept)

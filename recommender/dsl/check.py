@@ -54,7 +54,7 @@ def check_strata(rules: list[Rule], files: dict[str, str]) -> list[Problem]:
     return problems
 
 
-TEMPLATE_NAMES = {"requirement", "tool", "component", "by", "owner", "with", "level", "note"}
+TEMPLATE_NAMES = {"requirement", "tool", "component", "by", "owner", "with", "level", "note", "layer"}
 
 
 def _check_template(template: str, aliases: list[str]) -> list[tuple[str, str]]:

@@ -118,6 +118,8 @@ class Wording:
                 (f["component"] for f in firing.bindings.values() if f.get("component") and f.get("tool") == tool), "")
             if component:
                 values["component"] = self.component_name(str(fields.get("owner") or tool), str(component))
+        if "layer" in names and fields.get("layer"):
+            values["layer"] = pick(self.kb.catalogue.group(str(fields["layer"])).layer, self.lang)
         for key in ("by", "owner", "with"):
             if key in names and fields.get(key):
                 values[key] = self.name_of(str(fields[key]))
