@@ -153,6 +153,8 @@ def test_two_tools_at_the_cap_are_ordered_by_context_not_reported_as_a_tie() -> 
     assert rec.decisive is not None and rec.decisive.first == "flux"
     assert "tie" not in rec.decisive.text and "Fleet of 300 clusters" in rec.decisive.text
     assert rec.sensitivity is not None and "tie" not in rec.sensitivity.text.lower()
+    # The lead before the cap is not called "a moderate lead" as if the scores differed.
+    assert rec.confidence is not None and rec.confidence.reasons[0].startswith("Both reach the 100 cap")
 
 
 def test_a_rival_ahead_by_more_than_a_thin_lead_moves_a_team_off_its_tool() -> None:

@@ -221,10 +221,11 @@ def confidence(rec: Recommendation, words: Wording, today: dt.date | None = None
             reasons.append(words.message("confidence_thin_margin", margin=f"{lead:.1f}"))
             low = True
         elif lead < moderate:
+            key = "confidence_moderate_margin"
             if top.score == live[1].score:  # both at the cap: what orders them is beyond it
                 lead = round(top.standing[1] - live[1].standing[1], 1)
-            reasons.append(words.message("confidence_moderate_margin" if lead >= thin else "confidence_thin_margin",
-                                          margin=f"{lead:.1f}"))
+                key = "confidence_beyond_cap"
+            reasons.append(words.message(key if lead >= thin else "confidence_thin_margin", margin=f"{lead:.1f}"))
             capped = True
         split = _outside_requirements(rec, words) if lead >= thin or top.score == live[1].score else None
         if split is not None:
