@@ -127,6 +127,11 @@ class Parameters(_Strict):
     # Named point factors an effect's `points` refers to as `$points.NAME`.
     points: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], int | float] = Field(default_factory=dict)
 
+    @property
+    def thin_lead(self) -> float:
+        """A lead (score points) too small to call: low confidence, and no reason to switch tools."""
+        return self.confidence.get("thin", 3.0)
+
     def what_if_cap(self, stated: int) -> int:
         """The most single-change re-runs for a file stating `stated` requirements (at least one)."""
         return max(1, min(self.what_if_max_runs, self.what_if_budget // max(stated, 1)))

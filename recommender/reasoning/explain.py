@@ -103,11 +103,10 @@ def decisive(rec: Recommendation, words: Wording, limit: int = 3) -> Decisive | 
     diffs = sorted(((a.get(k, 0.0) - b.get(k, 0.0), k) for k in set(a) | set(b)), key=lambda p: (-p[0], p[1]))
     factors = [Factor(requirement=k, difference=round(d, 2)) for d, k in [p for p in diffs if _shows(p[0])][:limit]]
     labels = ", ".join(_label(words, f.requirement, first, second) for f in factors)
-    thin = f"{words.rules.parameters.confidence.get('thin', 3.0):g}"
     if switch:  # the runner-up's keep gave way: say that the lead is worth the move
         margin = round(_total(first) - _total(second), 1)
         text = words.message("order_switch", first=first.name, second=second.name, margin=f"{margin:.1f}",
-                              thin=thin, factors=labels)
+                              thin=f"{words.messages.thin_lead:g}", factors=labels)
         return Decisive(first=first.tool, second=second.tool, margin=margin, factors=factors, text=text)
     if at_cap:
         margin = round(first.standing[1] - second.standing[1], 1)
@@ -139,7 +138,7 @@ def _kept(first: ToolResult, second: ToolResult, a: dict[str, float], b: dict[st
     if behind > 0:
         text = words.message("order_kept", first=first.name, second=second.name, layers=layers,
                               margin=f"{behind:.1f}", factors=labels,
-                              thin=f"{words.rules.parameters.confidence.get('thin', 3.0):g}")
+                              thin=f"{words.messages.thin_lead:g}")
     else:
         text = words.message("order_kept_level", first=first.name, second=second.name, layers=layers)
     return Decisive(first=first.tool, second=second.tool, margin=margin, factors=factors, text=text)
@@ -177,7 +176,7 @@ def confidence(rec: Recommendation, words: Wording, today: dt.date | None = None
     today = today or dt.date.today()
     manifest = words.kb.manifest
     limits = words.messages.confidence
-    thin, moderate = limits.get("thin", 3.0), limits.get("moderate", 10.0)
+    thin, moderate = words.messages.thin_lead, limits.get("moderate", 10.0)
     age = (today - manifest.as_of).days
     stale = age > manifest.stale_after_days
     top = rec.top

@@ -153,7 +153,7 @@ class Ranker(Wording):
         than a thin lead (confidence.thin). Its switching cost is in its score already (the points
         for what the team runs, the risk on every rival), so a rival still ahead by more than that
         is worth the move; a thin lead is not. Released keeps no longer order the tool first."""
-        thin = self.rules.parameters.confidence.get("thin", 3.0)
+        thin = self.rules.parameters.thin_lead
         best = max((sum(r.standing) for r in results if r.candidate), default=0.0)  # the lead before the cap
         for result in results:
             if result.keeps and result.candidate and round(best - sum(result.standing), 1) > thin:
