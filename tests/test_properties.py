@@ -95,6 +95,21 @@ def test_every_tool_is_ranked_or_no_fit_is_said(reqs: dict[str, str], ctx: dict[
 
 
 @SETTINGS
+@given(requirement_sets, st.fixed_dictionaries({
+    "already_using": st.lists(st.sampled_from(_values("already_using")), unique=True, min_size=1, max_size=3)}))
+def test_a_kept_tool_is_first_unless_a_rival_leads_it_by_more_than_a_thin_lead(reqs: dict[str, str],
+                                                                               ctx: dict[str, Any]) -> None:
+    rec = run(reqs, ctx)
+    live = [r for r in rec.ranking if r.candidate]
+    best = max((sum(r.standing) for r in live), default=0.0)
+    for r in live:
+        if r.keeps:  # a keep holds only within a thin lead of the best total before the cap
+            assert round(best - sum(r.standing), 1) <= 3.0, r.tool  # confidence.thin
+    if any(r.keeps for r in live):  # and a tool whose keep holds orders before every other candidate
+        assert live[0].keeps
+
+
+@SETTINGS
 @given(requirement_sets, contexts)
 def test_deterministic(reqs: dict[str, str], ctx: dict[str, Any]) -> None:
     first = render_json(run(reqs, ctx), "team.yaml")
