@@ -81,9 +81,13 @@ def load_saved_report(path: Path, source: str | None = None) -> dict[str, Any]:
     return doc
 
 
+# The verdicts of a tool that can be the pick (ToolResult.candidate).
+CANDIDATE_VERDICTS = ("recommended", "partial", "viable")
+
+
 def _pick(report: dict[str, Any]) -> str | None:
     ranking = report["ranking"]
-    return str(ranking[0]["tool"]) if ranking and ranking[0]["verdict"] in ("recommended", "viable") else None
+    return str(ranking[0]["tool"]) if ranking and ranking[0]["verdict"] in CANDIDATE_VERDICTS else None
 
 
 def _names(report: dict[str, Any]) -> dict[str, str]:

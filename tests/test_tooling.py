@@ -282,6 +282,18 @@ def test_compare_says_when_the_requirements_file_changed(tmp_path: Path, capsys:
     assert "Knowledge facts that changed:" not in out
 
 
+def test_compare_names_a_partial_fit_as_the_pick(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Argo Rollouts rolls out Deployments, not StatefulSets: a canary must is met in part, and the
+    # pick is Argo as a partial fit, in the saved report and now.
+    partial = tmp_path / "partial.yaml"
+    partial.write_text("context:\n  workload_kinds: [deployment, statefulset]\n  traffic_router: istio\n"
+                       "requirements:\n  gitops_sync: must\n  canary: must\n  web_ui: high\n  sso: high\n")
+    saved = _save(partial, tmp_path, capsys)
+    assert json.loads(saved.read_text())["ranking"][0]["verdict"] == "partial"
+    assert main(["recommend", str(partial), "--compare", str(saved)]) == 0
+    assert capsys.readouterr().out.startswith(f"Unchanged since {saved}: pick Argo, ")
+
+
 @pytest.mark.parametrize(("content", "expected"), [
     ("{not json", "line 1, column 2: not valid JSON"),
     ('{"schema_version": 7}', "schema_version: not a recommender JSON report"),
