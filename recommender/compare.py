@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import InputError, Problem
 from .knowledge import KnowledgeBase
-from .models import Recommendation
+from .models import CANDIDATE_VERDICTS, Recommendation
 
 ARCHIVED_RULE = "risk.archived_project"  # rules/governance.yaml: fires for every archived project
 
@@ -79,10 +79,6 @@ def load_saved_report(path: Path, source: str | None = None) -> dict[str, Any]:
     if not isinstance(doc.get("stack"), list) or not all(isinstance(p, dict) for p in doc["stack"]):
         raise InputError([Problem.of(file, "stack", "report_malformed")])
     return doc
-
-
-# The verdicts of a tool that can be the pick (ToolResult.candidate).
-CANDIDATE_VERDICTS = ("recommended", "partial", "viable")
 
 
 def _pick(report: dict[str, Any]) -> str | None:

@@ -170,6 +170,10 @@ class WhyNot(_Model):
         return self.text
 
 
+# The verdicts of a tool that can be the pick.
+CANDIDATE_VERDICTS = ("recommended", "partial", "viable")
+
+
 class ToolResult(_Model):
     """One tool's place in the ranking and every reason for it.
 
@@ -213,7 +217,7 @@ class ToolResult(_Model):
     @property
     def candidate(self) -> bool:
         """Whether the tool can be the pick: every must met (some perhaps in part) and something to show for it."""
-        return self.verdict in ("recommended", "partial", "viable")
+        return self.verdict in CANDIDATE_VERDICTS
 
     @property
     def standing(self) -> tuple[float, float]:
