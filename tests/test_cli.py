@@ -425,3 +425,14 @@ def test_top_level_lang_reaches_the_subcommand_unless_it_sets_its_own(capsys: py
     with pytest.raises(SystemExit):
         main(["--lang", "ko", "--help"])
     assert capsys.readouterr().out.startswith("사용법: recommender")
+
+
+def test_an_output_extension_that_names_no_format_is_refused(tmp_path: Path) -> None:
+    # Without --format, -o's extension picks the format; report.pdf would have held a text table.
+    target = tmp_path / "report.pdf"
+    example = str(EXAMPLES / "canary-on-istio.yaml")
+    done = cli("recommend", example, "-o", str(target))
+    assert done.returncode == 2 and not target.exists()
+    assert "the extension .pdf names no report format" in done.stderr and "give --format" in done.stderr
+    assert cli("recommend", example, "-o", str(target), "--format", "json").returncode == 0
+    assert json.loads(target.read_text())["ranking"]

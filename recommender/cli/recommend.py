@@ -142,6 +142,11 @@ def _output_format(args: argparse.Namespace, many: bool) -> str:
     # Several inputs write a directory, except into one .json file (one document with every result).
     output = (str(args.output) if args.output is not None and (not many or args.output.suffix.lower() == ".json")
               else None)
+    suffix = args.output.suffix if output is not None else ""
+    if args.format is None and suffix and suffix.lower() not in FORMAT_OF_EXTENSION:
+        # A report.pdf would hold a text table: say so rather than write it.
+        raise InputError([Problem.of(str(args.output), "-o", "unknown_extension", ext=suffix,
+                                     values=" ".join(FORMAT_OF_EXTENSION))])
     try:
         return format_for(output, args.format)
     except ValueError as exc:
