@@ -165,3 +165,15 @@ def test_explain_says_how_near_misses_are_found(capsys: pytest.CaptureFixture[st
     assert main(["explain", str(EXAMPLES / "canary-on-istio.yaml"), "--tool", "argo", "--width", "200"]) == 0
     out = capsys.readouterr().out
     assert "with their joins and `none:` negations" in out and "stopped by a fact it must not see" in out
+
+
+def test_explain_opens_with_where_the_tool_stands(capsys: pytest.CaptureFixture[str]) -> None:
+    # The trace is for one tool: its first line gives the rank, score and verdict the report shows.
+    from recommender import load_requirements, recommend
+    from recommender.cli.main import main
+
+    example = EXAMPLES / "canary-on-istio.yaml"
+    flux = next(r for r in recommend(load_requirements(example), what_if=False).ranking if r.tool == "flux")
+    assert main(["explain", str(example), "--tool", "flux", "--width", "200"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == f"Flux ranks {flux.rank} of 4: {flux.score:.1f} points, {flux.verdict}. The rules behind it:"

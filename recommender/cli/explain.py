@@ -14,9 +14,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.markup import escape
 
-    from ..api import get_knowledge, get_rules, load_requirements
+    from ..api import get_knowledge, get_rules, load_requirements, recommend
     from ..errors import InputError, Problem
     from ..reasoning.trace import trace
+    from ..render.verdicts import verdict_text
     from ..strings import t
 
     kb = get_knowledge(args.knowledge)
@@ -25,8 +26,14 @@ def cmd_explain(args: argparse.Namespace) -> int:
         raise InputError([Problem.of("--tool", "", "unknown_tool", tool=repr(args.tool),
                                      values=", ".join(t.tool for t in kb.tools))])
     lang = default_lang(args.lang)
-    report = trace(load_requirements(args.file, knowledge=kb), kb, rules, args.tool, lang)
+    requirements = load_requirements(args.file, knowledge=kb)
+    report = trace(requirements, kb, rules, args.tool, lang)
     console = Console(highlight=False, width=args.width)
+    # Where the trace lands: the tool's rank, score and verdict, as the report gives them.
+    rec = recommend(requirements, knowledge=kb, rules=rules, lang=lang, what_if=False)
+    found = next(r for r in rec.ranking if r.tool == args.tool)
+    console.print(t("explain_standing", lang, tool=found.name, rank=found.rank, count=len(rec.ranking),
+                    score=f"{found.score:.1f}", verdict=verdict_text(found, lang)))
     console.print(f"[bold]{escape(t('explain_fired', lang, tool=args.tool))}[/] ({len(report.fired)})")
     for item in report.fired:
         console.print(f"  [cyan]{escape(item.rule)}[/] — {escape(item.description)}")
