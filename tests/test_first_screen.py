@@ -155,3 +155,14 @@ def test_evidence_urls_are_never_wrapped(monkeypatch: pytest.MonkeyPatch, capsys
     out = capsys.readouterr().out
     pick = rec.ranking[0].explanations[0].evidence[0]
     assert re.search(rf"\x1b\]8;id=\d+;{re.escape(pick)}\x1b\\", out)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_no_score_bar_is_cut_at_80_columns(lang: str) -> None:
+    # At 80 columns the ranking is a column too wide with "unsuited (archived)": the verdict wraps,
+    # the bar keeps its 20 cells (it was cut to "██…", even for 100.0).
+    for example in sorted(EXAMPLES.glob("*.yaml")):
+        out = render(recommend(load_requirements(example), lang=lang, what_if=False), "table", width=80)
+        bars = [line for line in out.splitlines() if re.search(r"[█░]{5}", line)]
+        assert len(bars) == 4, example.name
+        assert all(len(re.search(r"[█░]+", line).group()) == 20 and "…" not in line for line in bars), example.name

@@ -34,7 +34,8 @@ def ranking_table(rec: Recommendation, *, compact: bool = False) -> Table:
     table.add_column("#", justify="right")
     table.add_column(t("tool", lang))
     table.add_column(t("score", lang), justify="right")
-    table.add_column("")
+    # The bar keeps its width: a narrow terminal wraps the verdict ("unsuited (archived)") instead.
+    table.add_column("", no_wrap=True, min_width=20)
     table.add_column(t("verdict", lang))
     table.add_column(t("musts_met", lang), justify="right")
     for r in rec.ranking:
