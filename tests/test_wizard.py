@@ -269,7 +269,7 @@ def test_real_wizard_in_a_pty_adaptive_conversation_more_and_back(tmp_path: Path
     # A live prompt, told from the echo of an answered one by its hint; a redraw of the same prompt
     # shows the same count, so keys go only to a prompt not yet answered.
     ansi = r"(?:\x1b\[[0-9;?]*[A-Za-z]|\s)*"
-    live = (rf"(?:\[(\d+) asked · (?:likely \d+ more|\d+ left)\]|\[first question\] Which matter to your team\?)"
+    live = (rf"(?:\[(\d+) asked · (?:likely \d+ more|\d+ left)\]|\[first\] Which matter to your team\?)"
             rf"{ansi}\((?:↑↓ and Enter; ←|Space toggles|a number)")
     now = rf"Now\?{ansi}\(↑↓ and Enter\)"
     plan = [SPACE + ENTER, LEFT, ENTER]  # pick the first requirement; back at the second; kept
