@@ -199,3 +199,14 @@ def test_a_bonus_the_cap_cut_says_by_how_much(fmt: str) -> None:
     assert argo.score == 100.0 and cut > 10
     out = render(rec, fmt, width=200) if fmt == "table" else render(rec, fmt)
     assert out.count(f"(+{cut:.1f} beyond the 100 cap)") == 1
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_adr_outcome_counts_musts_only_when_there_are_some(lang: str) -> None:
+    def outcome(requirements: dict[str, str]) -> str:
+        rec = recommend({"requirements": requirements}, lang=lang, what_if=False, today=TODAY)
+        text = render(rec, "adr", today=TODAY)
+        return next(line for line in text.splitlines() if line.startswith(("Chosen option:", "선택:")))
+
+    assert "of 0 musts" not in outcome({"gitops_sync": "high"}) and "0개 중" not in outcome({"gitops_sync": "high"})
+    assert ("meets 1 of 1 musts" if lang == "en" else "1개 중 1개") in outcome({"gitops_sync": "must"})

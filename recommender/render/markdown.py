@@ -145,7 +145,9 @@ def render_adr(rec: Recommendation, kb: KnowledgeBase, source: str | None = None
     lines += ["", f"## {t('adr_outcome', lang)}", ""]
     if top:
         stack = " + ".join(md(p.name) for p in rec.stack) or md(top.name)
-        lines.append(t("adr_chosen", lang, tool=md(top.name), stack=stack, score=f"{top.score:.1f}",
+        # Without a must, "meets 0 of 0 musts" says nothing: the sentence stops at the score.
+        key = "adr_chosen" if top.musts_total else "adr_chosen_no_musts"
+        lines.append(t(key, lang, tool=md(top.name), stack=stack, score=f"{top.score:.1f}",
                        met=top.musts_met, total=top.musts_total) + " " + md(rec.order_reason))
     elif rec.no_fit:
         lines.append(md(rec.no_fit.text, starts_line=True))
