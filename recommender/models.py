@@ -220,6 +220,12 @@ class ToolResult(_Model):
         return self.verdict in CANDIDATE_VERDICTS
 
     @property
+    def before_cap(self) -> float:
+        """The tool's points before the 100 cap took any off (what-if re-runs keep no lines: this
+        reads the score and the cut only)."""
+        return round(sum(self.standing), 1)
+
+    @property
     def standing(self) -> tuple[float, float]:
         """What orders tools before any tie-break: the score, then the bonus points beyond the cap."""
         return self.score, round(sum(self.beyond_cap.values()), 2)

@@ -104,7 +104,7 @@ def decisive(rec: Recommendation, words: Wording, limit: int = 3) -> Decisive | 
     factors = [Factor(requirement=k, difference=round(d, 2)) for d, k in [p for p in diffs if _shows(p[0])][:limit]]
     labels = ", ".join(_label(words, f.requirement, first, second) for f in factors)
     if switch:  # the runner-up's keep gave way: say that the lead is worth the move
-        margin = round(_total(first) - _total(second), 1)
+        margin = round(first.before_cap - second.before_cap, 1)
         text = words.message("order_switch", first=first.name, second=second.name, margin=f"{margin:.1f}",
                               thin=f"{words.messages.thin_lead:g}", factors=labels)
         return Decisive(first=first.tool, second=second.tool, margin=margin, factors=factors, text=text)
@@ -133,7 +133,7 @@ def _kept(first: ToolResult, second: ToolResult, a: dict[str, float], b: dict[st
     factors = [Factor(requirement=k, difference=round(-d, 2)) for d, k in [p for p in diffs if _shows(p[0])][:limit]]
     labels = ", ".join(_label(words, f.requirement, first, second) for f in factors)
     layers = ", ".join(pick(words.kb.catalogue.group(layer).layer, words.lang) for layer in first.keeps)
-    behind = round(_total(second) - _total(first), 1)
+    behind = round(second.before_cap - first.before_cap, 1)
     margin = round(first.score - second.score, 1)
     if behind > 0:
         text = words.message("order_kept", first=first.name, second=second.name, layers=layers,
@@ -142,11 +142,6 @@ def _kept(first: ToolResult, second: ToolResult, a: dict[str, float], b: dict[st
     else:
         text = words.message("order_kept_level", first=first.name, second=second.name, layers=layers)
     return Decisive(first=first.tool, second=second.tool, margin=margin, factors=factors, text=text)
-
-
-def _total(result: ToolResult) -> float:
-    """A tool's points before the 100 cap took any off."""
-    return round(sum(e.points for e in result.explanations) + sum(result.beyond_cap.values()), 1)
 
 
 def archived_best(rec: Recommendation, words: Wording) -> str:
@@ -207,7 +202,7 @@ def confidence(rec: Recommendation, words: Wording, today: dt.date | None = None
     elif len(live) == 1:
         reasons.append(words.message("confidence_only_candidate", first=top.name))
     elif kept:
-        behind = _total(live[1]) - _total(top)
+        behind = live[1].before_cap - top.before_cap
         reasons.append(words.message("confidence_kept", first=top.name, second=live[1].name,
                                       margin=f"{max(behind, 0.0):.1f}"))
         capped = True

@@ -154,9 +154,9 @@ class Ranker(Wording):
         for what the team runs, the risk on every rival), so a rival still ahead by more than that
         is worth the move; a thin lead is not. Released keeps no longer order the tool first."""
         thin = self.rules.parameters.thin_lead
-        best = max((sum(r.standing) for r in results if r.candidate), default=0.0)  # the lead before the cap
+        best = max((r.before_cap for r in results if r.candidate), default=0.0)  # the lead before the cap
         for result in results:
-            if result.keeps and result.candidate and round(best - sum(result.standing), 1) > thin:
+            if result.keeps and result.candidate and round(best - result.before_cap, 1) > thin:
                 result.keeps = []
 
     def _result(self, tool: str, tally: _Tally, scale: float, musts: list[str]) -> ToolResult:
