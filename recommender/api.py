@@ -21,7 +21,7 @@ from .reasoning.engine import evaluate
 from .reasoning.explain import add_why_not, archived_best, confidence, decisive
 from .reasoning.facts import build_facts
 from .reasoning.ranking import Ranker
-from .reasoning.variants import failing_musts, outcomes
+from .reasoning.variants import Base, failing_musts, outcomes
 from .reasoning.what_if import relax_options, sensitivity
 from .strings import LANGS
 from .validation import pydantic_problem, validate
@@ -188,7 +188,9 @@ def recommend(requirements: Requirements | dict[str, object], *,
     if rec.decisive:
         rec.order_reason = rec.decisive.text
     if what_if:
-        rec.sensitivity = sensitivity(requirements, rec, ranker, lambda variants: outcomes(variants, kb, rule_base),
+        base = Base(requirements, firings)  # steps the rules see only as new weights need no re-run
+        rec.sensitivity = sensitivity(requirements, rec, ranker,
+                                      lambda variants: outcomes(variants, kb, rule_base, base),
                                       lambda variants: failing_musts(variants, kb, rule_base))
         if rec.no_fit is not None and rec.sensitivity.relaxations_for_fit:
             # The re-runs know what a relaxation really gives (a stack may then lead); say that,

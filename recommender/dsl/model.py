@@ -252,6 +252,12 @@ class RuleBase(_Strict):
                                         files=self.files, digest=f"{self.digest}w")
 
     @cached_property
+    def change_answers(self) -> dict[Any, bool]:
+        """What weight_only.py worked out about a change of a base fact under these rules, by change:
+        it depends on the rules alone, and a what-if analysis asks about the same few again and again."""
+        return {}
+
+    @cached_property
     def effects_by_rule(self) -> dict[str, list[Effect]]:
         return {r.id: r.effects() for r in self.rules}
 

@@ -118,7 +118,10 @@ def _make_action(rule_id: str, effect_types: list[str],
                         fact = {k: get(bindings) for k, get in derive_getters[index]}
                         key = tuple(sorted(fact.items()))
                         if key in evaluation.seen:
-                            continue  # derived facts form a set: the same conclusion twice is one
+                            # Derived facts form a set: the same conclusion twice is asserted once,
+                            # but each derivation is a firing (a what-if replay counts a fact's support).
+                            evaluation.firings.append(Firing(rule_id, index, bindings))
+                            continue
                         evaluation.seen.add(key)
                         fact = KnownFact(fact)  # later stages assert it again: encoded once
                         evaluation.derived.append(fact)

@@ -7,10 +7,13 @@ and matched once instead of once per variant; each world's firings are then rank
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..dsl.model import RuleBase
+from ..dsl.weight_only import alike, may_match
 from ..knowledge import KnowledgeBase
 from ..models import Recommendation, Requirements, ToolResult
 from .engine import Firing, evaluate
@@ -39,9 +42,107 @@ def top_picks(variants: Sequence[Requirements], kb: KnowledgeBase, rules: RuleBa
     return [o.top for o in outcomes(variants, kb, rules)]
 
 
-def outcomes(variants: Sequence[Requirements], kb: KnowledgeBase, rules: RuleBase) -> list[Outcome]:
-    """Each variant's Outcome, from one engine session where the variants share their context."""
-    return [Outcome.of(rec.ranking) for rec in _ranked(variants, kb, rules.scoring_only, stacks=False)]
+@dataclass(frozen=True, slots=True)
+class Base:
+    """The run the variants are changes of: its requirements and its firings (of `rules` or of a
+    rule base that holds them all)."""
+
+    requirements: Requirements
+    firings: list[Firing]
+
+
+def outcomes(variants: Sequence[Requirements], kb: KnowledgeBase, rules: RuleBase,
+             base: Base | None = None) -> list[Outcome]:
+    """Each variant's Outcome, from one engine session where the variants share their context.
+
+    With `base`, a variant whose changes the rules can only see as new weights (dsl.weight_only)
+    is ranked from the base run's firings instead, with its own facts in place of the base's: the
+    rules would fire alike, so this is the re-run's answer without the engine."""
+    lean = rules.scoring_only
+    found: dict[int, Outcome] = {}
+    if base is not None:
+        found = {i: Outcome.of(rec.ranking) for i, rec in _replayed(variants, base, kb, lean).items()}
+    rest = [i for i in range(len(variants)) if i not in found]
+    found.update(zip(rest, (Outcome.of(rec.ranking) for rec in _ranked([variants[i] for i in rest], kb, lean,
+                                                                       stacks=False)), strict=True))
+    return [found[i] for i in range(len(variants))]
+
+
+def _replayed(variants: Sequence[Requirements], base: Base, kb: KnowledgeBase,
+              lean: RuleBase) -> dict[int, Recommendation]:
+    """The variants the base run's firings can answer, ranked from them: those whose changes the
+    rules see only as new weights (weight_only.alike), or as requirements dropped, which only takes
+    firings away (and whatever was derived from them alone, unless a negation would notice)."""
+    lean_ids = {r.id for r in lean.rules}
+    firings: list[Firing] | None = None
+    before = {f["req"] if f["kind"] == "req" else "": f for f in requirement_facts(base.requirements, kb, lean)}
+    ranked: dict[int, Recommendation] = {}
+    ranker = Ranker(kb, lean, {}, "en", texts=False, stacks=False)
+    for index, variant in enumerate(variants):
+        if variant.context != base.requirements.context or \
+                not variant.requirements.keys() <= base.requirements.requirements.keys():
+            continue
+        after = {f["req"] if f["kind"] == "req" else "": f for f in requirement_facts(variant, kb, lean)}
+        # Numbers as the engine hands them back (JSON), so the points are computed alike.
+        changed = {key: json.loads(json.dumps(fact)) for key, fact in after.items() if fact != before[key]}
+        dropped = before.keys() - after.keys()
+        if not (changed or dropped) or not all(alike(lean, before[key], changed.get(key))
+                                               for key in (*changed, *dropped)):
+            continue
+        if firings is None:
+            firings = [f for f in base.firings if f.rule in lean_ids]
+        kept = _retracted(firings, dropped, ranker, lean) if dropped else firings
+        if kept is not None:
+            ranked[index] = ranker.rank(variant, [_with(firing, changed) for firing in kept])
+    return ranked
+
+
+def _content(fact: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """A fact as the engine's set of facts knows it: without its session and id."""
+    return tuple(sorted((k, v) for k, v in fact.items() if k not in ("sid", "id")))
+
+
+def _retracted(firings: list[Firing], dropped: set[str], ranker: Ranker, lean: RuleBase) -> list[Firing] | None:
+    """The firings left when the requirements `dropped` go: those that matched one go, and so does
+    every fact only they derived, and every firing that matched such a fact, until nothing changes.
+    None when a fact that goes might be one a negation (`none:`) was blocked by: that rule could
+    now fire, which only a re-run can tell."""
+    derived_by: dict[int, tuple[tuple[str, Any], ...]] = {}
+    for i, firing in enumerate(firings):
+        if ranker.effects[firing.rule][firing.effect].type == "derive":
+            derived_by[i] = tuple(sorted(ranker.fields(firing).items()))
+    gone_facts: set[tuple[tuple[str, Any], ...]] = set()
+    gone = [any(f.get("kind") == "req" and f.get("req") in dropped for f in firing.bindings.values())
+            for firing in firings]
+    while True:
+        support: dict[tuple[tuple[str, Any], ...], int] = {}
+        for i, fact in derived_by.items():
+            support[fact] = support.get(fact, 0) + (not gone[i])
+        newly = {fact for fact, count in support.items() if count == 0} - gone_facts
+        if not newly:
+            break
+        gone_facts |= newly
+        for i, firing in enumerate(firings):
+            if not gone[i] and any(_content(f) in newly for f in firing.bindings.values()):
+                gone[i] = True
+    negated = [p for rule in lean.rules for alias, p in rule.patterns() if alias == "none"]
+    if any(may_match(p, dict(fact)) for fact in gone_facts for p in negated):
+        return None
+    return [firing for firing, out in zip(firings, gone, strict=True) if not out]
+
+
+def _with(firing: Firing, changed: dict[str, dict[str, Any]]) -> Firing:
+    """The firing with each changed base fact (a requirement, or the totals under "") in its new version."""
+    bindings = firing.bindings
+    swapped = None
+    for alias, fact in bindings.items():
+        kind = fact.get("kind")
+        key = fact.get("req") if kind == "req" else "" if kind == "totals" else None
+        if key is not None and key in changed:
+            if swapped is None:
+                swapped = dict(bindings)
+            swapped[alias] = {**fact, **changed[key]}
+    return firing if swapped is None else Firing(firing.rule, firing.effect, swapped)
 
 
 def failing_musts(variants: Sequence[Requirements], kb: KnowledgeBase,

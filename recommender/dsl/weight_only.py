@@ -1,0 +1,179 @@
+"""Which changes of a base fact the rules can only see as a different weight.
+
+A what-if step moves one requirement between two importances. When no rule can tell the two
+versions of its fact apart, except through a weight that an effect multiplies into its points, the
+variant fires the same rules on the same facts as the base run, and its ranking can be computed
+from the base run's firings with the new fact in place of the old: the same answer as a re-run,
+without the engine. This module decides that from the rules alone, conservatively: a join on a
+changed field, or a derived fact that some pattern might match, counts as "can tell apart".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .model import OPERATORS, Rule, RuleBase
+
+# Effect fields that move nothing in a ranking without texts: what a report prints.
+_WORDING_FIELDS = frozenset({"level", "component", "note", "owner"})
+# The effects whose points the ranking adds up (a risk only when it carries points).
+_POINTS_EFFECTS = ("contribute", "risk")
+
+
+def _is_ref(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("$")
+
+
+def _ref_field(value: Any, alias: str) -> str | None:
+    """The field of `alias` a `$alias.field` reference names, else None."""
+    if _is_ref(value):
+        ref_alias, _, field = str(value)[1:].partition(".")
+        if ref_alias == alias:
+            return field
+    return None
+
+
+def check(spec: Any, fact: Mapping[str, Any], field: str) -> bool | None:
+    """A pattern's test on one field of a fact whose fields may be partly known: True or False when
+    the fact's value decides it, None when it depends on another fact (a join) or on a field the
+    fact does not say."""
+    if field not in fact:
+        return None
+    value = fact[field]
+    if not isinstance(spec, dict):
+        return None if _is_ref(spec) else value == spec
+    result: bool | None = True
+    for op, operand in spec.items():
+        outcome: bool | None
+        if op == "in":
+            literal = [v for v in operand if not _is_ref(v)]
+            outcome = True if value in literal else None if len(literal) < len(operand) else False
+        elif op == "not_in":
+            outcome = False if value in [v for v in operand if not _is_ref(v)] else \
+                None if any(_is_ref(v) for v in operand) else True
+        elif op == "not":
+            outcome = None if _is_ref(operand) else value != operand
+        elif op == "exists":
+            outcome = bool(operand)
+        elif op in OPERATORS and not _is_ref(operand) and isinstance(value, (int, float)) \
+                and isinstance(operand, (int, float)):
+            outcome = {"gt": value > operand, "gte": value >= operand, "lt": value < operand,
+                       "lte": value <= operand}[op]
+        else:
+            outcome = None
+        if outcome is False:
+            return False
+        if outcome is None:
+            result = None
+    return result
+
+
+def may_match(pattern: Mapping[str, Any], fact: Mapping[str, Any]) -> bool:
+    """Whether the pattern might match the fact: no test on a field the fact states fails."""
+    if pattern.get("kind") != fact.get("kind"):
+        return False
+    return all(check(spec, fact, field) is not False for field, spec in pattern.items() if field != "kind")
+
+
+def alike(rules: RuleBase, before: Mapping[str, Any], after: Mapping[str, Any] | None) -> bool:
+    """weight_only(), or drop_only() when `after` is None, remembered on the rule base."""
+    key = (tuple(sorted(before.items())), tuple(sorted(after.items())) if after is not None else None)
+    found = rules.change_answers.get(key)
+    if found is None:  # two threads may both work it out: they find the same answer
+        found = rules.change_answers[key] = weight_only(rules, before, after) if after is not None \
+            else drop_only(rules, before)
+    return found
+
+
+def drop_only(rules: RuleBase, before: Mapping[str, Any]) -> bool:
+    """Whether dropping the fact can only take firings away: no negated pattern might match it,
+    unless its rule only derives facts nothing matches. (Which firings go, and what they derived,
+    depends on the run: the caller follows that.)"""
+    for rule in rules.rules:
+        for alias, pattern in rule.patterns():
+            if alias == "none" and may_match(pattern, before) and not all(
+                    e.type == "derive" and _inert(e.fields, alias, before, set(before), rules)
+                    for e in rule.effects()):
+                return False
+    return True
+
+
+def weight_only(rules: RuleBase, before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
+    """Whether the rules fire alike on `before` and `after` (two versions of one base fact), so that
+    only the points of effects multiplying a changed `weight` differ between them."""
+    if before.get("kind") != after.get("kind"):
+        return False
+    changed = {f for f in before.keys() | after.keys() if before.get(f) != after.get(f)}
+    if not changed or "kind" in changed or not changed <= {"importance", "weight"}:
+        return False  # `must` and `positive` decide exclusions and what counts at all
+    return all(_rule_alike(rule, rules, before, after, changed) for rule in rules.rules)
+
+
+def _rule_alike(rule: Rule, rules: RuleBase, before: Mapping[str, Any], after: Mapping[str, Any],
+                changed: set[str]) -> bool:
+    for index, (alias, pattern) in enumerate(rule.patterns()):
+        if pattern.get("kind") != before["kind"]:
+            continue
+        alike = _tests_alike(pattern, before, after, changed)
+        if alike is None:
+            return False  # a join on a changed field: nothing to say without the other facts
+        if alias != "none" and _read_elsewhere(rule, index, alias, changed):
+            return False
+        # A pattern that tells the versions apart: the rule may fire for one only.
+        if not alike and not all(e.type == "derive" and _inert(e.fields, alias, before, changed, rules)
+                                 for e in rule.effects()):
+            return False
+    return True
+
+
+def _tests_alike(pattern: Mapping[str, Any], before: Mapping[str, Any], after: Mapping[str, Any],
+                 changed: set[str]) -> bool | None:
+    """True when the pattern's tests on the changed fields agree for both versions, False when they
+    differ, None when a test joins a changed field with another fact."""
+    for field in changed & pattern.keys():
+        spec = pattern[field]
+        one, other = check(spec, before, field), check(spec, after, field)
+        if one is None or other is None:
+            return None
+        if one != other:
+            return False
+    return True
+
+
+def _read_elsewhere(rule: Rule, index: int, alias: str, changed: set[str]) -> bool:
+    """Whether another pattern joins on, or an effect reads, a changed field of `alias`, other than
+    a weight multiplied into points (the one thing a re-ranking computes anew)."""
+    for other_index, (_other, pattern) in enumerate(rule.patterns()):
+        if other_index != index and any(_refers(spec, alias, changed) for spec in pattern.values()):
+            return True
+    for effect in rule.effects():
+        for name, value in effect.fields.items():
+            if name == "points" and effect.type in _POINTS_EFFECTS:
+                factors = value if isinstance(value, list) else [value]
+                if any(_ref_field(f, alias) in changed and _ref_field(f, alias) != "weight" for f in factors):
+                    return True
+            elif (effect.type == "derive" or name not in _WORDING_FIELDS) and _refers(value, alias, changed):
+                return True
+    return False
+
+
+def _refers(value: Any, alias: str, changed: set[str]) -> bool:
+    if isinstance(value, dict):
+        return any(_refers(v, alias, changed) for v in value.values())
+    if isinstance(value, list):
+        return any(_refers(v, alias, changed) for v in value)
+    return _ref_field(value, alias) in changed
+
+
+def _inert(fields: Mapping[str, Any], alias: str, source: Mapping[str, Any], changed: set[str],
+           rules: RuleBase) -> bool:
+    """Whether no pattern of any rule can match the fact this derive makes: its fields are known
+    where the derive copies a constant or an unchanged field of the source fact."""
+    derived: dict[str, Any] = {}
+    for name, value in fields.items():
+        if not _is_ref(value):
+            derived[name] = value
+        elif (field := _ref_field(value, alias)) is not None and field in source and field not in changed:
+            derived[name] = source[field]
+    return not any(may_match(pattern, derived) for rule in rules.rules for _alias, pattern in rule.patterns())
