@@ -252,9 +252,18 @@ class RuleBase(_Strict):
                                         files=self.files, digest=f"{self.digest}w")
 
     @cached_property
-    def change_answers(self) -> dict[Any, bool]:
-        """What weight_only.py worked out about a change of a base fact under these rules, by change:
-        it depends on the rules alone, and a what-if analysis asks about the same few again and again."""
+    def patterns_by_kind(self) -> dict[str, list[tuple[Rule, int, str, dict[str, Any]]]]:
+        """Every pattern of every rule, by the fact kind it matches: (rule, position, alias, pattern)."""
+        found: dict[str, list[tuple[Rule, int, str, dict[str, Any]]]] = {}
+        for rule in self.rules:
+            for index, (alias, pattern) in enumerate(rule.patterns()):
+                found.setdefault(str(pattern.get("kind")), []).append((rule, index, alias, pattern))
+        return found
+
+    @cached_property
+    def memo(self) -> dict[Any, Any]:
+        """What weight_only.py worked out from these rules alone, by question: the answers depend on
+        the rules only, and a what-if analysis asks the same few again and again."""
         return {}
 
     @cached_property

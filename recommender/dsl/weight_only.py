@@ -79,9 +79,9 @@ def may_match(pattern: Mapping[str, Any], fact: Mapping[str, Any]) -> bool:
 def alike(rules: RuleBase, before: Mapping[str, Any], after: Mapping[str, Any] | None) -> bool:
     """weight_only(), or drop_only() when `after` is None, remembered on the rule base."""
     key = (tuple(sorted(before.items())), tuple(sorted(after.items())) if after is not None else None)
-    found = rules.change_answers.get(key)
+    found: bool | None = rules.memo.get(key)
     if found is None:  # two threads may both work it out: they find the same answer
-        found = rules.change_answers[key] = weight_only(rules, before, after) if after is not None \
+        found = rules.memo[key] = weight_only(rules, before, after) if after is not None \
             else drop_only(rules, before)
     return found
 
@@ -90,12 +90,10 @@ def drop_only(rules: RuleBase, before: Mapping[str, Any]) -> bool:
     """Whether dropping the fact can only take firings away: no negated pattern might match it,
     unless its rule only derives facts nothing matches. (Which firings go, and what they derived,
     depends on the run: the caller follows that.)"""
-    for rule in rules.rules:
-        for alias, pattern in rule.patterns():
-            if alias == "none" and may_match(pattern, before) and not all(
-                    e.type == "derive" and _inert(e.fields, alias, before, set(before), rules)
-                    for e in rule.effects()):
-                return False
+    for rule, _index, alias, pattern in rules.patterns_by_kind.get(str(before.get("kind")), []):
+        if alias == "none" and may_match(pattern, before) and not all(
+                e.type == "derive" and _inert(e.fields, alias, before, set(before), rules) for e in rule.effects()):
+            return False
     return True
 
 
@@ -107,18 +105,11 @@ def weight_only(rules: RuleBase, before: Mapping[str, Any], after: Mapping[str, 
     changed = {f for f in before.keys() | after.keys() if before.get(f) != after.get(f)}
     if not changed or "kind" in changed or not changed <= {"importance", "weight"}:
         return False  # `must` and `positive` decide exclusions and what counts at all
-    return all(_rule_alike(rule, rules, before, after, changed) for rule in rules.rules)
-
-
-def _rule_alike(rule: Rule, rules: RuleBase, before: Mapping[str, Any], after: Mapping[str, Any],
-                changed: set[str]) -> bool:
-    for index, (alias, pattern) in enumerate(rule.patterns()):
-        if pattern.get("kind") != before["kind"]:
-            continue
+    for rule, index, alias, pattern in rules.patterns_by_kind.get(str(before["kind"]), []):
         alike = _tests_alike(pattern, before, after, changed)
         if alike is None:
             return False  # a join on a changed field: nothing to say without the other facts
-        if alias != "none" and _read_elsewhere(rule, index, alias, changed):
+        if alias != "none" and _read_elsewhere(rules, rule, index, alias) & changed:
             return False
         # A pattern that tells the versions apart: the rule may fire for one only.
         if not alike and not all(e.type == "derive" and _inert(e.fields, alias, before, changed, rules)
@@ -141,29 +132,34 @@ def _tests_alike(pattern: Mapping[str, Any], before: Mapping[str, Any], after: M
     return True
 
 
-def _read_elsewhere(rule: Rule, index: int, alias: str, changed: set[str]) -> bool:
-    """Whether another pattern joins on, or an effect reads, a changed field of `alias`, other than
-    a weight multiplied into points (the one thing a re-ranking computes anew)."""
-    for other_index, (_other, pattern) in enumerate(rule.patterns()):
-        if other_index != index and any(_refers(spec, alias, changed) for spec in pattern.values()):
-            return True
-    for effect in rule.effects():
-        for name, value in effect.fields.items():
-            if name == "points" and effect.type in _POINTS_EFFECTS:
-                factors = value if isinstance(value, list) else [value]
-                if any(_ref_field(f, alias) in changed and _ref_field(f, alias) != "weight" for f in factors):
-                    return True
-            elif (effect.type == "derive" or name not in _WORDING_FIELDS) and _refers(value, alias, changed):
-                return True
-    return False
+def _read_elsewhere(rules: RuleBase, rule: Rule, index: int, alias: str) -> frozenset[str]:
+    """The fields of `alias` another pattern joins on or an effect reads, but for a weight
+    multiplied into points (the one thing a re-ranking computes anew)."""
+    key = ("read", rule.id, index)
+    found: frozenset[str] | None = rules.memo.get(key)
+    if found is None:
+        read: set[str] = set()
+        for other_index, (_other, pattern) in enumerate(rule.patterns()):
+            if other_index != index:
+                read.update(_fields_named(list(pattern.values()), alias))
+        for effect in rule.effects():
+            for name, value in effect.fields.items():
+                if name == "points" and effect.type in _POINTS_EFFECTS:
+                    read.update(_fields_named(value, alias) - {"weight"})
+                elif effect.type == "derive" or name not in _WORDING_FIELDS:
+                    read.update(_fields_named(value, alias))
+        found = rules.memo[key] = frozenset(read)
+    return found
 
 
-def _refers(value: Any, alias: str, changed: set[str]) -> bool:
+def _fields_named(value: Any, alias: str) -> set[str]:
+    """The fields of `alias` a value refers to, in nested lists and operators too."""
     if isinstance(value, dict):
-        return any(_refers(v, alias, changed) for v in value.values())
+        return set().union(*(_fields_named(v, alias) for v in value.values()))
     if isinstance(value, list):
-        return any(_refers(v, alias, changed) for v in value)
-    return _ref_field(value, alias) in changed
+        return set().union(*(_fields_named(v, alias) for v in value))
+    field = _ref_field(value, alias)
+    return {field} if field is not None else set()
 
 
 def _inert(fields: Mapping[str, Any], alias: str, source: Mapping[str, Any], changed: set[str],
@@ -176,4 +172,8 @@ def _inert(fields: Mapping[str, Any], alias: str, source: Mapping[str, Any], cha
             derived[name] = value
         elif (field := _ref_field(value, alias)) is not None and field in source and field not in changed:
             derived[name] = source[field]
-    return not any(may_match(pattern, derived) for rule in rules.rules for _alias, pattern in rule.patterns())
+    by_kind = rules.patterns_by_kind
+    # A kind copied from another fact is unknown here: then any pattern might match.
+    candidates = by_kind.get(str(derived["kind"]), []) if "kind" in derived else \
+        [entry for entries in by_kind.values() for entry in entries]
+    return not any(may_match(pattern, derived) for _rule, _index, _alias, pattern in candidates)

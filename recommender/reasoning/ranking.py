@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..dsl.model import SEVERITIES, RuleBase
 from ..knowledge import KnowledgeBase
@@ -50,6 +50,16 @@ class _Line:
     points: float = 0.0
 
 
+class Prepared(NamedTuple):
+    """A firing a ranking reads: its effect type, its fields and (but for a stack effect) its
+    resolved text and evidence."""
+
+    firing: Firing
+    etype: str
+    fields: dict[str, Any]
+    resolved: Resolved | None
+
+
 @dataclass
 class _Tally:
     lines: list[tuple[float, _Line]] = field(default_factory=list)
@@ -71,6 +81,28 @@ class Ranker(Wording):
 
     # --- ranking ----------------------------------------------------------------------------
     def rank(self, requirements: Requirements, firings: list[Firing]) -> Recommendation:
+        return self.rank_prepared(requirements, self.prepare(firings))
+
+    def prepare(self, firings: list[Firing]) -> list[Prepared]:
+        """The firings a ranking reads, each with its effect's fields and text resolved: the part
+        of ranking that depends on one firing alone (what-if replays reuse it across variants)."""
+        out = []
+        for firing in firings:
+            one = self.prepare_one(firing)
+            if one is not None:
+                out.append(one)
+        return out
+
+    def prepare_one(self, firing: Firing) -> Prepared | None:
+        etype = self.effects[firing.rule][firing.effect].type
+        if etype == "derive" or (not self.texts and etype in ("miss", "note")) or (
+                not self.stacks and etype == "stack"):
+            return None
+        fields = self.fields(firing)
+        # A stack effect is resolved only for the winner, once it is known.
+        return Prepared(firing, etype, fields, None if etype == "stack" else self.resolve(firing, fields))
+
+    def rank_prepared(self, requirements: Requirements, prepared: list[Prepared]) -> Recommendation:
         weights = self.rules.parameters.importance_weights
         positive_weight = sum(weights[i] for i in requirements.requirements.values() if i != "avoid")
         scale = 100.0 / positive_weight if positive_weight else 0.0
@@ -79,16 +111,10 @@ class Ranker(Wording):
         # Every firing is its own conclusion: the facts are a set (durable-rules refuses an identical
         # fact twice, and derived facts are deduplicated), so no match is reported twice; two gaps
         # (two workload kinds, two routers) are two conclusions even when the effect's fields agree.
-        for firing in firings:
-            etype = self.effects[firing.rule][firing.effect].type
-            if etype == "derive" or (not self.texts and etype in ("miss", "note")) or (
-                    not self.stacks and etype == "stack"):
-                continue
-            fields = self.fields(firing)
-            if etype == "stack":  # only the winner's are read: resolved once the winner is known
+        for firing, etype, fields, resolved in prepared:
+            if resolved is None:  # a stack effect: only the winner's are read
                 stack_firings.append((firing, fields))
                 continue
-            resolved = self.resolve(firing, fields)
             tool = str(resolved.fields.get("tool"))
             if tool not in tallies:
                 continue

@@ -73,11 +73,9 @@ def _replayed(variants: Sequence[Requirements], base: Base, kb: KnowledgeBase,
     """The variants the base run's firings can answer, ranked from them: those whose changes the
     rules see only as new weights (weight_only.alike), or as requirements dropped, which only takes
     firings away (and whatever was derived from them alone, unless a negation would notice)."""
-    lean_ids = {r.id for r in lean.rules}
-    firings: list[Firing] | None = None
+    replay: _Replay | None = None
     before = {f["req"] if f["kind"] == "req" else "": f for f in requirement_facts(base.requirements, kb, lean)}
     ranked: dict[int, Recommendation] = {}
-    ranker = Ranker(kb, lean, {}, "en", texts=False, stacks=False)
     for index, variant in enumerate(variants):
         if variant.context != base.requirements.context or \
                 not variant.requirements.keys() <= base.requirements.requirements.keys():
@@ -89,46 +87,90 @@ def _replayed(variants: Sequence[Requirements], base: Base, kb: KnowledgeBase,
         if not (changed or dropped) or not all(alike(lean, before[key], changed.get(key))
                                                for key in (*changed, *dropped)):
             continue
-        if firings is None:
-            firings = [f for f in base.firings if f.rule in lean_ids]
-        kept = _retracted(firings, dropped, ranker, lean) if dropped else firings
-        if kept is not None:
-            ranked[index] = ranker.rank(variant, [_with(firing, changed) for firing in kept])
+        replay = replay or _Replay(base, kb, lean)
+        found = replay.rank(variant, changed, dropped)
+        if found is not None:
+            ranked[index] = found
     return ranked
 
 
-def _content(fact: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+Content = tuple[tuple[str, Any], ...]
+
+
+def _content(fact: dict[str, Any]) -> Content:
     """A fact as the engine's set of facts knows it: without its session and id."""
     return tuple(sorted((k, v) for k, v in fact.items() if k not in ("sid", "id")))
 
 
-def _retracted(firings: list[Firing], dropped: set[str], ranker: Ranker, lean: RuleBase) -> list[Firing] | None:
-    """The firings left when the requirements `dropped` go: those that matched one go, and so does
-    every fact only they derived, and every firing that matched such a fact, until nothing changes.
-    None when a fact that goes might be one a negation (`none:`) was blocked by: that rule could
-    now fire, which only a re-run can tell."""
-    derived_by: dict[int, tuple[tuple[str, Any], ...]] = {}
-    for i, firing in enumerate(firings):
-        if ranker.effects[firing.rule][firing.effect].type == "derive":
-            derived_by[i] = tuple(sorted(ranker.fields(firing).items()))
-    gone_facts: set[tuple[tuple[str, Any], ...]] = set()
-    gone = [any(f.get("kind") == "req" and f.get("req") in dropped for f in firing.bindings.values())
-            for firing in firings]
-    while True:
-        support: dict[tuple[tuple[str, Any], ...], int] = {}
-        for i, fact in derived_by.items():
-            support[fact] = support.get(fact, 0) + (not gone[i])
-        newly = {fact for fact, count in support.items() if count == 0} - gone_facts
-        if not newly:
-            break
-        gone_facts |= newly
-        for i, firing in enumerate(firings):
-            if not gone[i] and any(_content(f) in newly for f in firing.bindings.values()):
-                gone[i] = True
-    negated = [p for rule in lean.rules for alias, p in rule.patterns() if alias == "none"]
-    if any(may_match(p, dict(fact)) for fact in gone_facts for p in negated):
-        return None
-    return [firing for firing, out in zip(firings, gone, strict=True) if not out]
+class _Replay:
+    """The base run's firings of the lean rules, prepared for ranking once; a variant re-prepares
+    only the firings that matched a fact it changes."""
+
+    def __init__(self, base: Base, kb: KnowledgeBase, lean: RuleBase) -> None:
+        ids = {r.id for r in lean.rules}
+        self.lean = lean
+        self.firings = [f for f in base.firings if f.rule in ids]
+        self.ranker = Ranker(kb, lean, {}, "en", texts=False, stacks=False)
+        self.prepared = [(i, p) for i, f in enumerate(self.firings) if (p := self.ranker.prepare_one(f)) is not None]
+        # Which firings matched each requirement's fact (by id; "" for the totals).
+        self.matching: dict[str, set[int]] = {}
+        for i, firing in enumerate(self.firings):
+            for fact in firing.bindings.values():
+                kind = fact.get("kind")
+                if kind in ("req", "totals"):
+                    self.matching.setdefault(str(fact.get("req", "")), set()).add(i)
+        self._support: tuple[dict[int, Content], dict[Content, set[int]]] | None = None
+
+    def rank(self, variant: Requirements, changed: dict[str, dict[str, Any]],
+             dropped: set[str]) -> Recommendation | None:
+        gone: set[int] = set()
+        if dropped:
+            found = self._retracted(dropped)
+            if found is None:
+                return None
+            gone = found
+        touched = set().union(*(self.matching.get(key, set()) for key in changed))
+        items = []
+        for i, prepared in self.prepared:
+            if i in gone:
+                continue
+            if i in touched:
+                again = self.ranker.prepare_one(_with(self.firings[i], changed))
+                if again is None:
+                    continue
+                prepared = again
+            items.append(prepared)
+        return self.ranker.rank_prepared(variant, items)
+
+    def _retracted(self, dropped: set[str]) -> set[int] | None:
+        """The firings that go with the requirements `dropped`: each firing that matched one of
+        them, or a derived fact that no remaining firing derives, until nothing more goes. None when
+        a derived fact that goes is one a negation (`none:`) might have been blocked by: that rule
+        could now fire, which only a re-run can tell."""
+        if self._support is None:
+            derives = {i: _content(self.ranker.fields(f)) for i, f in enumerate(self.firings)
+                       if self.ranker.effects[f.rule][f.effect].type == "derive"}
+            users: dict[Content, set[int]] = {}
+            for i, firing in enumerate(self.firings):
+                for bound in firing.bindings.values():
+                    users.setdefault(_content(bound), set()).add(i)
+            self._support = (derives, users)
+        derives, users = self._support
+        gone = set().union(*(self.matching.get(key, set()) for key in dropped))
+        gone_facts: set[Content] = set()
+        while True:
+            support: dict[Content, int] = {}
+            for i, content in derives.items():
+                support[content] = support.get(content, 0) + (i not in gone)
+            newly = {fact for fact, count in support.items() if count == 0} - gone_facts
+            if not newly:
+                break
+            gone_facts |= newly
+            gone.update(*(users.get(fact, set()) for fact in newly))
+        negated = [p for rule in self.lean.rules for alias, p in rule.patterns() if alias == "none"]
+        if any(may_match(p, dict(fact)) for fact in gone_facts for p in negated):
+            return None
+        return gone
 
 
 def _with(firing: Firing, changed: dict[str, dict[str, Any]]) -> Firing:
