@@ -21,7 +21,7 @@ from .reasoning.engine import evaluate
 from .reasoning.explain import add_why_not, archived_best, confidence, decisive
 from .reasoning.facts import build_facts
 from .reasoning.ranking import Ranker
-from .reasoning.variants import Base, failing_musts, outcomes
+from .reasoning.variants import Base, failing_musts, outcomes, replayed
 from .reasoning.what_if import relax_options, sensitivity
 from .strings import LANGS
 from .validation import pydantic_problem, validate
@@ -189,9 +189,9 @@ def recommend(requirements: Requirements | dict[str, object], *,
         rec.order_reason = rec.decisive.text
     if what_if:
         base = Base(requirements, firings)  # steps the rules see only as new weights need no re-run
-        rec.sensitivity = sensitivity(requirements, rec, ranker,
-                                      lambda variants: outcomes(variants, kb, rule_base, base),
-                                      lambda variants: failing_musts(variants, kb, rule_base))
+        rec.sensitivity = sensitivity(requirements, rec, ranker, lambda variants: outcomes(variants, kb, rule_base),
+                                      lambda variants: failing_musts(variants, kb, rule_base),
+                                      lambda variants: replayed(variants, base, kb, rule_base))
         if rec.no_fit is not None and rec.sensitivity.relaxations_for_fit:
             # The re-runs know what a relaxation really gives (a stack may then lead); say that,
             # rather than the estimate from the exclusions alone.

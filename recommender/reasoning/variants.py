@@ -53,19 +53,21 @@ class Base:
 
 def outcomes(variants: Sequence[Requirements], kb: KnowledgeBase, rules: RuleBase,
              base: Base | None = None) -> list[Outcome]:
-    """Each variant's Outcome, from one engine session where the variants share their context.
-
-    With `base`, a variant whose changes the rules can only see as new weights (dsl.weight_only)
-    is ranked from the base run's firings instead, with its own facts in place of the base's: the
-    rules would fire alike, so this is the re-run's answer without the engine."""
-    lean = rules.scoring_only
-    found: dict[int, Outcome] = {}
-    if base is not None:
-        found = {i: Outcome.of(rec.ranking) for i, rec in _replayed(variants, base, kb, lean).items()}
+    """Each variant's Outcome, from one engine session where the variants share their context;
+    with `base`, those that replayed() can answer are answered so."""
+    found = replayed(variants, base, kb, rules) if base is not None else {}
     rest = [i for i in range(len(variants)) if i not in found]
-    found.update(zip(rest, (Outcome.of(rec.ranking) for rec in _ranked([variants[i] for i in rest], kb, lean,
-                                                                       stacks=False)), strict=True))
+    found.update(zip(rest, (Outcome.of(rec.ranking) for rec in _ranked(
+        [variants[i] for i in rest], kb, rules.scoring_only, stacks=False)), strict=True))
     return [found[i] for i in range(len(variants))]
+
+
+def replayed(variants: Sequence[Requirements], base: Base, kb: KnowledgeBase, rules: RuleBase) -> dict[int, Outcome]:
+    """The Outcome of each variant the base run's firings can answer, by position: a variant whose
+    changes the rules can only see as new weights (dsl.weight_only), or as requirements dropped,
+    is ranked from the base run's firings with its own facts in place of the base's. The rules
+    would fire alike, so this is the re-run's answer without the engine."""
+    return {i: Outcome.of(rec.ranking) for i, rec in _replayed(variants, base, kb, rules.scoring_only).items()}
 
 
 def _replayed(variants: Sequence[Requirements], base: Base, kb: KnowledgeBase,

@@ -18,11 +18,17 @@ RAISE = {"nice": "medium", "medium": "high", "high": "must"}
 # each of them from the verdict rules alone (variants.failing_musts).
 Outcomes = Callable[[list[Requirements]], "list[Outcome]"]
 Failing = Callable[[list[Requirements]], "list[dict[str, frozenset[str]]]"]
+# The outcomes of the variants the base run can answer, by position (variants.replayed).
+Replay = Callable[[list[Requirements]], "dict[int, Outcome]"]
 
 
 def sensitivity(requirements: Requirements, rec: Recommendation, words: Wording, outcomes: Outcomes,
-                failing: Failing | None = None) -> Sensitivity:
+                failing: Failing | None = None, replay: Replay | None = None) -> Sensitivity:
     """Re-run the engine with each stated requirement one step lower and one step higher.
+
+    With `replay`, the steps it can answer from the base run (variants.replayed: those the rules
+    see only as new weights, or a requirement dropped) are answered so, all of them: they cost a
+    ranking, not an engine run, so the cap on re-runs counts only the steps left for the engine.
 
     With `failing`, a no-fit in which every tool is excluded by a must is analysed cheaply: a
     variant can only give a fit by lifting an exclusion, so only the musts some tool fails are
@@ -51,19 +57,24 @@ def sensitivity(requirements: Requirements, rec: Recommendation, words: Wording,
                 variant[req_id] = target  # type: ignore[assignment]
             steps.append((req_id, importance, target))
             variants.append(requirements.model_copy(update={"requirements": variant}))
-    # The cost bound: a file stating every requirement has ~90 single changes, and each re-run
-    # costs in proportion to the requirements it states (Parameters.what_if_cap). Those that touch
-    # a must (they can exclude or admit a tool) go first, then the largest changes of weight.
+    # The cost bound: a file stating every requirement has ~100 single changes, and each engine
+    # re-run costs in proportion to the requirements it states (Parameters.what_if_cap). The steps
+    # the base run answers cost a ranking each (about a tenth of a re-run) and are all taken; of the
+    # rest, those that touch a must (they can exclude or admit a tool) go first, then the largest
+    # changes of weight.
     weights: dict[str, float] = {str(k): v for k, v in words.messages.importance_weights.items()}
     cap = words.messages.what_if_cap(len(requirements.requirements))
-    order = sorted(range(len(steps)), key=lambda i: (
+    answered = replay(variants) if replay is not None and not pruned and variants else {}
+    order = sorted((i for i in range(len(steps)) if i not in answered), key=lambda i: (
         "must" not in steps[i][1:], -abs(weights.get(steps[i][2], 0.0) - weights.get(steps[i][1], 0.0)), i))
     kept = sorted(order[:cap])
     left_out = [steps[i] for i in order[cap:]]
-    steps, variants = [steps[i] for i in kept], [variants[i] for i in kept]
-    runs = len(variants)
+    rerun = dict(zip(kept, confirm([variants[i] for i in kept]), strict=True)) if kept else {}
+    run = sorted([*answered, *kept])
+    steps = [steps[i] for i in run]
+    found = [answered[i] if i in answered else rerun[i] for i in run]
+    runs = len(steps)
     changes: list[WhatIf] = []
-    found = confirm(variants) if variants else []
     for (req_id, old, new), result in zip(steps, found, strict=True):
         if result.top == outcome:
             continue
