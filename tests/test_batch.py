@@ -126,6 +126,29 @@ def test_several_files_to_json_is_one_document_with_a_summary(capsys: pytest.Cap
     assert [s["file"] for s in data["summary"]] == files
 
 
+def test_the_summary_says_each_picks_confidence_and_a_partial_fit(capsys: pytest.CaptureFixture[str],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch over many teams is read from its summary: a pick that meets a must only in part, or
+    rests on a thin lead, must show there, not only in the file's own report."""
+    partial, clear = EXAMPLES / "slo-quality-gates.yaml", EXAMPLES / "ecommerce-in-place.yaml"
+    no_fit = EXAMPLES / "no-fit-graduated-in-place.yaml"
+    assert main(["recommend", str(partial), str(clear), str(no_fit), "--format", "json", "--no-what-if"]) == 0
+    summary = json.loads(capsys.readouterr().out)["summary"]
+    wanted = {str(p): recommend(load_requirements(p), what_if=False) for p in (partial, clear, no_fit)}
+    for row in summary:
+        rec = wanted[row["file"]]
+        assert row["verdict"] == (rec.top.verdict if rec.top else None)
+        assert row["confidence"] == rec.confidence.level
+    assert [row["verdict"] for row in summary] == ["partial", "recommended", None]
+    monkeypatch.setenv("COLUMNS", "250")  # each path on one line of the summary table
+    assert main(["recommend", str(partial), str(clear), str(no_fit), "--format", "markdown", "--no-what-if"]) == 0
+    table = capsys.readouterr().err
+    lines = {path: next(line for line in table.splitlines() if path.name in line) for path in (partial, clear, no_fit)}
+    assert "(partial fit)" in lines[partial] and wanted[str(partial)].confidence.level in lines[partial]
+    assert "(partial fit)" not in lines[clear] and "high" in lines[clear]
+    assert "No fit" in lines[no_fit]
+
+
 def test_one_bad_file_among_many_is_reported_and_the_rest_still_run(tmp_path: Path,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.yaml"

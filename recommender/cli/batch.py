@@ -47,6 +47,8 @@ class FileResult:
     top_name: str | None = None
     score: float | None = None
     no_fit: bool = False
+    verdict: str | None = None  # the pick's: recommended, or partial (a must met only in part)
+    confidence: str | None = None  # high, medium or low
     text: str | None = None
     envelope: dict[str, Any] | None = None
 
@@ -74,7 +76,9 @@ def run_file(path: Path, job: Job, kb: KnowledgeBase, rules: RuleBase) -> FileRe
         return FileResult(path, problems=list(exc.problems))
     top = rec.top
     result = FileResult(path, top=top.tool if top else None, top_name=top.name if top else None,
-                        score=top.score if top else None, no_fit=rec.no_fit is not None)
+                        score=top.score if top else None, no_fit=rec.no_fit is not None,
+                        verdict=top.verdict if top else None,
+                        confidence=rec.confidence.level if rec.confidence else None)
     if job.envelope:
         from ..render.jsonout import envelope
 

@@ -8,6 +8,7 @@ import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from .common import (
     EXIT_INPUT,
@@ -59,7 +60,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     width = args.width or (shutil.get_terminal_size((100, 24)).columns if to_terminal else 100)
     written: list[str] = []
     failed: list[str] = []
-    summary: list[tuple[str, str, str]] = []  # file, top or "no fit" or "error", score (display)
+    summary: list[SummaryRow] = []
     json_summary: list[dict[str, object]] = []  # the same for machines: ids, numbers, problems
     documents: list[str] = []
     json_results: list[dict[str, object]] = []
@@ -81,16 +82,17 @@ def cmd_recommend(args: argparse.Namespace) -> int:
                 sys.stderr.write(f"recommender: {t('problems', lang, count=len(exc.problems))}:\n"
                                  f"{exc.render(lang)}\n")
                 failed.append(str(path))
-                summary.append((str(path), "error", ""))
+                summary.append(SummaryRow(str(path), None, None, None, None, error=True))
                 json_summary.append({"file": str(path), "top": None, "score": None, "no_fit": None,
+                                     "verdict": None, "confidence": None,
                                      "problems": [str(p) for p in exc.problems]})
                 pending.remove(path)
                 continue
             no_fit = no_fit or result.no_fit
-            summary.append((str(path), result.top_name or "no fit",
-                            f"{result.score:.1f}" if result.score is not None else ""))
+            summary.append(SummaryRow(str(path), result.top_name, result.score, result.verdict, result.confidence))
             json_summary.append({"file": str(path), "top": result.top, "score": result.score,
-                                 "no_fit": result.no_fit, "problems": []})
+                                 "no_fit": result.no_fit, "verdict": result.verdict,
+                                 "confidence": result.confidence, "problems": []})
             with ctrl_c_held():  # a report on disk is listed as written, whenever Ctrl-C comes
                 if result.envelope is not None:
                     json_results.append(result.envelope)
@@ -176,7 +178,18 @@ def _progress(total: int) -> Callable[[], None]:
     return step
 
 
-def _print_summary(rows: list[tuple[str, str, str]], lang: str, *, to_stderr: bool) -> None:
+class SummaryRow(NamedTuple):
+    """One file's line in a batch's summary."""
+
+    file: str
+    top: str | None  # the pick's name; None for no fit (or an error)
+    score: float | None
+    verdict: str | None
+    confidence: str | None
+    error: bool = False
+
+
+def _print_summary(rows: list[SummaryRow], lang: str, *, to_stderr: bool) -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
@@ -184,8 +197,16 @@ def _print_summary(rows: list[tuple[str, str, str]], lang: str, *, to_stderr: bo
     from ..strings import t
 
     table = Table(title=t("summary", lang))
-    for column in ("file", "top_pick", "score"):
-        table.add_column(t(column, lang))
-    for file, top, score in rows:
-        table.add_row(escape(file), escape(t("error", lang) if top == "error" else top), score)
+    table.add_column(t("file", lang), overflow="fold")  # a path is how a reader finds the file: never cut
+    for column in ("top_pick", "score", "confidence"):
+        table.add_column(t(column, lang), no_wrap=True)
+    for row in rows:
+        if row.error:
+            top = t("error", lang)
+        elif row.top is None:
+            top = t("no_fit", lang)
+        else:  # a partial fit says so: a must is met only in part
+            top = row.top if row.verdict != "partial" else f"{row.top} ({t('verdict_partial', lang)})"
+        table.add_row(escape(row.file), escape(top), f"{row.score:.1f}" if row.score is not None else "",
+                      t("level_" + row.confidence, lang) if row.confidence else "")
     Console(stderr=to_stderr, highlight=False).print(table)
