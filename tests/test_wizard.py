@@ -212,6 +212,23 @@ def test_korean(wizard: Drive, from_example: list[str]) -> None:
     assert "취소" in s.err
 
 
+def test_a_korean_run_saves_its_file_with_korean_comments(wizard: Drive, from_example: list[str],
+                                                          tmp_path: Path) -> None:
+    """The person who answered in Korean edits the saved file next: its header and each line's
+    title are in Korean, and it reads back as the same requirements."""
+    s = wizard(ENTER * len(from_example) + ENTER + ENTER, "--from", str(EXAMPLE), "--save", "다시.yaml",
+               "--lang", "ko")
+    assert s.rc == 0, s.err
+    saved = (tmp_path / "다시.yaml").read_text(encoding="utf-8")
+    assert saved.startswith("# `recommender wizard`가 작성한 요구사항입니다.")
+    catalogue = get_knowledge().catalogue
+    for req_id in load_requirements(EXAMPLE).requirements:
+        line = next(line for line in saved.splitlines() if line.strip().startswith(f"{req_id}:"))
+        assert line.endswith(f"# {catalogue.requirement(req_id).title['ko']}"), line
+    assert "Requirements written" not in saved
+    assert load_requirements(tmp_path / "다시.yaml") == load_requirements(EXAMPLE)
+
+
 def test_bad_inputs_exit_2(wizard: Drive, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("requirements:\n  canery: must\n", encoding="utf-8")

@@ -157,8 +157,9 @@ def _run(args: argparse.Namespace, lang: str, console: Console, input: Input | N
     from ..render import render
 
     if save is not None:
-        header = "Requirements written by `recommender wizard`.\nRecommend again: recommender recommend " + str(save)
-        write_atomic(save, dump_requirements(requirements, kb.catalogue, header=header), force=force)
+        # In the wizard's language: the person who answered edits this file next.
+        write_atomic(save, dump_requirements(requirements, kb.catalogue, lang=lang,
+                                             header=ui.t("saved_header", path=save)), force=force)
         written.append(save)
         console.print(ui.t("saved", path=save), highlight=False, markup=False)
     if export and export_path is not None:
