@@ -145,6 +145,23 @@ def test_the_first_question_settles_what_is_asked_about_and_back_undoes_it_whole
         iv.answer(SCREEN, ["web-ui"])
 
 
+def test_from_a_file_the_first_question_offers_only_what_could_change_the_answer() -> None:
+    """With a file given, a requirement whose answer could not change the top pick or the stack
+    is not offered: every importance of each one left off leaves both as they are."""
+    given = load_requirements(EXAMPLES / "canary-on-istio.yaml")
+    iv = Interview(initial=given)
+    q = iv.next_question()
+    assert q is not None and q.id == SCREEN
+    unstated = [i for i in KB.catalogue.ids if i not in given.requirements]
+    left_off = [i for i in unstated if i not in q.choices]
+    assert q.choices and left_off and set(q.choices) < set(unstated)
+    assert f"({len(left_off)} others could not" in q.why and f"the {len(q.choices)} requirements" in q.why
+    variants = [given.model_copy(update={"requirements": {**given.requirements, req: importance}})
+                for req in left_off for importance in (*IMPORTANCES, *(("avoid",) if req in AVOIDABLE else ()))]
+    base = outcomes([given], KB, RULES)[0]
+    assert all(found == base for found in outcomes(variants, KB, RULES))
+
+
 def test_skipping_the_first_question_asks_about_each_requirement() -> None:
     iv = Interview()
     iv.skip(SCREEN)

@@ -253,7 +253,7 @@ class Interview:
         kind = self._kind(question_id)
         cat = self.kb.catalogue
         if question_id == SCREEN:
-            ids = self._open_ids() if self._screen is None else [*self._screen, *self._out]
+            ids = self._screen_ids() if self._screen is None else [*self._screen, *self._out]
             ids = [i for i in cat.ids if i in ids]
             return InterviewQuestion(
                 id=SCREEN, kind="multi", text=t("interview_screen", self.lang),
@@ -275,11 +275,23 @@ class Interview:
         return InterviewQuestion(id=question_id, kind=kind, text=text, help=help_text,
                                  why=self._why(question_id, candidate), choices=choices)
 
+    def _screen_ids(self) -> list[str]:
+        """What the first question lists: every open requirement while nothing is stated; once
+        something is (a file given with --from), only those whose answer could still change the top
+        pick or the stack. Picking one of the others would change nothing, so it is not offered
+        (and, like any requirement not picked, not asked about)."""
+        open_ids = self._open_ids()
+        if not any(v in IMPORTANCES for v in self._answers.values()):
+            return open_ids
+        ranked = {c.id for c, _s in self._verdict().ranked}
+        return [i for i in open_ids if i in ranked]
+
     def _screen_why(self, ids: list[str]) -> str:
         if not any(v in IMPORTANCES for v in self._answers.values()):
             return t("interview_screen_why_first", self.lang)
         ranked = {c.id for c, _s in self._verdict().ranked}
-        return t("interview_screen_why", self.lang, count=sum(i in ranked for i in ids), total=len(ids))
+        listed = sum(i in ranked for i in ids)
+        return t("interview_screen_why", self.lang, count=listed, left=len(self._open_ids()) - listed)
 
     # -- checks ----------------------------------------------------------------------------------
 
