@@ -71,9 +71,11 @@ def report_schema() -> dict[str, Any]:
             "results": {"type": "array", "items": {"$ref": "#/$defs/Report"}},
             "summary": {"type": "array", "items": {
                 "type": "object", "additionalProperties": False,
-                "required": ["file", "top", "score", "no_fit", "problems"],
+                "required": ["file", "top", "score", "no_fit", "verdict", "confidence", "problems"],
                 "properties": {"file": {"type": "string"}, "top": {"type": ["string", "null"]},
                                "score": {"type": ["number", "null"]}, "no_fit": {"type": ["boolean", "null"]},
+                               "verdict": {"enum": ["recommended", "partial", None]},
+                               "confidence": {"enum": ["high", "medium", "low", None]},
                                "problems": {"type": "array", "items": {"type": "string"}}}}},
         },
     }
