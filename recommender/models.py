@@ -325,6 +325,9 @@ class Confidence(_Model):
     knowledge_age_days: int
     stale: bool
     reasons: list[str]
+    # What lowers the level besides the lead (few requirements, stale knowledge, fragility, flagged
+    # claims), in a few words each: the answer line gives them beside the lead.
+    causes: list[str] = Field(default_factory=list)
     # The language the reasons are written in, for str(); not part of the data.
     _lang: str = PrivateAttr(default="en")
 
@@ -374,8 +377,10 @@ class Recommendation(_Model):
             return t("answer_nothing_scores" if nothing else "answer_no_fit", lang)
         stack = " + ".join(p.name for p in rec.stack) or top.name
         second = rec.ranking[1] if len(rec.ranking) > 1 else None
+        causes = "; ".join(rec.confidence.causes) if rec.confidence else ""
 
         def pick(lead: str) -> str:
+            lead = f"{lead}; {causes}" if causes else lead
             if top.verdict == "partial":  # a must met only in part: say which, not "Recommended"
                 musts = ", ".join(title(m) for m in top.partial_musts)
                 return t("answer_partial", lang, tool=top.name, stack=stack, level=level, lead=lead, musts=musts)
@@ -391,7 +396,7 @@ class Recommendation(_Model):
             if beyond > 0:  # both at the cap: the bonus points the cap took off decide
                 return pick(t("answer_lead_beyond_cap", lang, second=second.name, margin=f"{beyond:.1f}"))
             return t("answer_tie", lang, first=top.name, second=second.name, score=f"{top.score:.1f}", stack=stack,
-                     level=level)
+                     level=f"{level} ({causes})" if causes else level)
         return pick(t("answer_lead", lang, second=second.name, margin=f"{top.score - second.score:.1f}"))
 
     @property

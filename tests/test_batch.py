@@ -66,7 +66,7 @@ def test_json_contract_shape() -> None:
     assert set(data["sensitivity"]) == {"robust", "changes", "runs", "relaxations_for_fit",
                                        "leaders_after_relaxing", "text"}
     assert set(data["confidence"]) == {"level", "margin", "stated", "flagged_claims", "knowledge_age_days", "stale",
-                                       "reasons"}
+                                       "reasons", "causes"}
     assert set(data["input"]) == {"version", "context", "requirements", "notes"}
 
 

@@ -77,7 +77,22 @@ def test_answer_line_at_the_cap_names_the_bonus_that_decides() -> None:
     assert first.score == second.score == 100 and first.standing[1] > second.standing[1]
     margin = first.standing[1] - second.standing[1]
     assert answer_line(rec).endswith(f"(tied with {second.name} at 100, ahead on {margin:.1f} bonus points beyond "
-                                     "the cap).")
+                                     "the cap; only 1 requirement(s) stated).")
+
+
+def test_answer_line_gives_what_lowers_the_confidence_besides_the_lead() -> None:
+    """A big lead with few requirements is low confidence: the answer line says why, where the
+    reader sees the level, not only in the confidence section further down."""
+    rec = recommend({"requirements": {"gitops_sync": "must", "web_ui": "high"}}, today=TODAY)
+    assert rec.top and rec.confidence and rec.confidence.level == "low"
+    assert answer_line(rec).endswith("-point lead over Flux; only 2 requirement(s) stated).")
+    ko = recommend({"requirements": {"gitops_sync": "must", "web_ui": "high"}}, today=TODAY, lang="ko")
+    assert answer_line(ko).endswith("; 요구사항 2개만 명시).")
+    stale = recommend({"requirements": {"gitops_sync": "must", "web_ui": "high", "sso": "high"}},
+                      today=TODAY + dt.timedelta(days=400))
+    assert stale.confidence and stale.confidence.stale and "knowledge " in answer_line(stale)
+    clear = recommend(load_requirements(EXAMPLES / "gitops-platform-team.yaml"), today=TODAY)
+    assert clear.confidence and clear.confidence.causes == [] and ";" not in answer_line(clear)
 
 
 def test_answer_line_says_a_tie_is_a_tie() -> None:

@@ -241,21 +241,28 @@ def confidence(rec: Recommendation, words: Wording, today: dt.date | None = None
             reasons.append(words.message("confidence_partial", first=top.name,
                                           musts=", ".join(words.req_title(m) for m in top.partial_musts)))
             capped = True
+    # What lowers the level besides the lead, in a few words for the answer line: a reader who
+    # sees "low (82.5-point lead)" there should not have to find the reason further down.
+    causes = []
     if stated < limits.get("few_requirements", 3.0):
         reasons.append(words.message("confidence_few_requirements", stated=stated))
+        causes.append(words.message("cause_few_requirements", stated=stated))
     if flagged:
         reasons.append(words.message("confidence_flagged", claims=", ".join(flagged)))
+        causes.append(words.message("cause_flagged"))
         capped = True
     if stale:
         reasons.append(words.message("confidence_stale", days=age))
+        causes.append(words.message("cause_stale", days=age))
     if rec.sensitivity and not rec.sensitivity.robust and top is not None:
         reasons.append(words.message("confidence_fragile", count=len(rec.sensitivity.changes)))
+        causes.append(words.message("cause_fragile", count=len(rec.sensitivity.changes)))
         capped = True
     level: Literal["high", "medium", "low"] = "low" if low else "medium" if capped else "high"
     if not reasons:
         reasons.append(words.message("confidence_clear", margin=f"{margin:.1f}", stated=stated))
     return Confidence(level=level, margin=margin, stated=stated, flagged_claims=flagged, knowledge_age_days=age,
-                      stale=stale, reasons=reasons)
+                      stale=stale, reasons=reasons, causes=causes)
 
 
 def _outside_requirements(rec: Recommendation, words: Wording) -> tuple[float, str, str, str] | None:
