@@ -177,3 +177,18 @@ def test_explain_opens_with_where_the_tool_stands(capsys: pytest.CaptureFixture[
     assert main(["explain", str(example), "--tool", "flux", "--width", "200"]) == 0
     first = capsys.readouterr().out.splitlines()[0]
     assert first == f"Flux ranks {flux.rank} of 4: {flux.score:.1f} points, {flux.verdict}. The rules behind it:"
+
+
+def test_a_deciding_requirement_the_team_avoids_is_named_as_one_to_avoid() -> None:
+    """'decided mostly by: Web UI' read as if the team wanted a UI; it wants none, and the pick
+    leads because it brings none."""
+    rec = run({"gitops_sync": "must", "web_ui": "avoid", "sops_secrets": "high"})
+    assert rec.decisive is not None and rec.top is not None
+    assert "web_ui" in [f.requirement for f in rec.decisive.factors]
+    assert "Web UI (to avoid)" in rec.decisive.text
+    runner_up = rec.ranking[1]
+    assert any(w.requirement == "web_ui" and w.text.startswith("Web UI (to avoid):") for w in runner_up.why_not)
+    ko = run({"gitops_sync": "must", "web_ui": "avoid", "sops_secrets": "high"}, lang="ko")
+    assert ko.decisive is not None and "(회피)" in ko.decisive.text
+    wanted = run({"gitops_sync": "must", "web_ui": "high", "sops_secrets": "high"})
+    assert wanted.decisive is not None and "to avoid" not in wanted.decisive.text

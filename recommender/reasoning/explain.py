@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from typing import Literal
 
 from ..knowledge import KnowledgeBase
@@ -53,11 +54,16 @@ def _shows(difference: float) -> bool:
     return round(difference, 1) > 0
 
 
+def _avoided(rec: Recommendation) -> frozenset[str]:
+    return frozenset(r for r, i in rec.requirements.requirements.items() if i == "avoid")
+
+
 def add_why_not(rec: Recommendation, words: Wording, limit: int = 3) -> None:
     top = rec.top
     if top is None:
         return
     winner = points_by_requirement(top)
+    avoided = _avoided(rec)
     for result in rec.ranking:
         if result is top:
             continue
@@ -67,16 +73,19 @@ def add_why_not(rec: Recommendation, words: Wording, limit: int = 3) -> None:
         result.why_not = [
             WhyNot(requirement=k, winner_points=round(winner.get(k, 0.0), 2), tool_points=round(mine.get(k, 0.0), 2),
                    difference=round(d, 2),
-                   text=words.message("why_not_line", requirement=_label(words, k, top, result), winner=top.name,
+                   text=words.message("why_not_line", requirement=_label(words, k, top, result, avoided=avoided),
+                                       winner=top.name,
                                        tool=result.name, winner_points=f"{winner.get(k, 0.0):+.1f}",
                                        tool_points=f"{mine.get(k, 0.0):+.1f}"))
             for d, k in [g for g in gaps if _shows(g[0])][:limit]]
 
 
-def _label(words: Wording, key: str, *results: ToolResult) -> str:
-    """A requirement's title, or for a line without one (a bonus, a penalty) its text's lead."""
+def _label(words: Wording, key: str, *results: ToolResult, avoided: Collection[str] = ()) -> str:
+    """A requirement's title (marked when the team wants it avoided: the tool that leads on it
+    brings less of it), or for a line without one (a bonus, a penalty) its text's lead."""
     if key in words.kb.catalogue.ids:
-        return words.req_title(key)
+        title = words.req_title(key)
+        return words.message("avoided_label", title=title) if key in avoided else title
     for result in results:
         for line in result.explanations:
             if line.rule == key:  # the lead of its text, without a full stop: lists add their own
@@ -91,7 +100,7 @@ def decisive(rec: Recommendation, words: Wording, limit: int = 3) -> Decisive | 
     first, second = live[0], live[1]
     a, b = points_by_requirement(first), points_by_requirement(second)
     if kept_rank(words.kb, first) < kept_rank(words.kb, second) and first.standing <= second.standing:
-        return _kept(first, second, a, b, words, limit)
+        return _kept(first, second, a, b, words, limit, _avoided(rec))
     # A keep that gave way: the runner-up is kept by a `keep` rule, yet holds no layer now.
     switch = not second.keeps and any(e.type == "keep" for line in second.explanations
                                       for e in words.effects.get(line.rule, ()))
@@ -102,7 +111,7 @@ def decisive(rec: Recommendation, words: Wording, limit: int = 3) -> Decisive | 
                 points[rule] += cut
     diffs = sorted(((a.get(k, 0.0) - b.get(k, 0.0), k) for k in set(a) | set(b)), key=lambda p: (-p[0], p[1]))
     factors = [Factor(requirement=k, difference=round(d, 2)) for d, k in [p for p in diffs if _shows(p[0])][:limit]]
-    labels = ", ".join(_label(words, f.requirement, first, second) for f in factors)
+    labels = ", ".join(_label(words, f.requirement, first, second, avoided=_avoided(rec)) for f in factors)
     if switch:  # the runner-up's keep gave way: say that the lead is worth the move
         margin = round(first.before_cap - second.before_cap, 1)
         text = words.message("order_switch", first=first.name, second=second.name, margin=f"{margin:.1f}",
@@ -123,7 +132,7 @@ def decisive(rec: Recommendation, words: Wording, limit: int = 3) -> Decisive | 
 
 
 def _kept(first: ToolResult, second: ToolResult, a: dict[str, float], b: dict[str, float], words: Wording,
-          limit: int) -> Decisive:
+          limit: int, avoided: Collection[str]) -> Decisive:
     """The pick is first because the team already runs it (rule context.incumbent_keeps), although
     the runner-up scores as much or more: say so, and where the runner-up would gain."""
     for points, result in ((a, first), (b, second)):  # at the cap, the totals before it
@@ -131,7 +140,7 @@ def _kept(first: ToolResult, second: ToolResult, a: dict[str, float], b: dict[st
             points[rule] += cut
     diffs = sorted(((b.get(k, 0.0) - a.get(k, 0.0), k) for k in set(a) | set(b)), key=lambda p: (-p[0], p[1]))
     factors = [Factor(requirement=k, difference=round(-d, 2)) for d, k in [p for p in diffs if _shows(p[0])][:limit]]
-    labels = ", ".join(_label(words, f.requirement, first, second) for f in factors)
+    labels = ", ".join(_label(words, f.requirement, first, second, avoided=avoided) for f in factors)
     layers = ", ".join(pick(words.kb.catalogue.group(layer).layer, words.lang) for layer in first.keeps)
     behind = round(second.before_cap - first.before_cap, 1)
     margin = round(first.score - second.score, 1)
