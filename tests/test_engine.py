@@ -26,6 +26,7 @@ COVERAGE_CASES: list[tuple[dict[str, str], dict[str, object]]] = [
     ({"canary": "must", "slo_quality_gates": "high"},
      {"traffic_router": "linkerd", "metrics_provider": "dynatrace", "workload_kinds": ["deployment"]}),
     ({"canary": "high"}, {"traffic_router": "istio", "metrics_provider": "prometheus"}),
+    ({"canary": "high", "ab_testing": "high"}, {}),  # no router named
     ({"cncf_graduated_only": "must", "in_place_update": "must", "web_ui": "avoid", "dora_observability": "nice"}, {}),
     ({"gitops_sync": "must", "in_place_update": "must", "image_update_automation": "high", "sso": "high",
       "multi_stage_promotion": "high", "web_ui": "must"}, {}),
@@ -492,3 +493,48 @@ def test_every_base_fact_is_made_to_its_kinds_schema() -> None:
     assert len(seen) >= len(BASE_KINDS) - 1  # the examples exercise every kind but the rarest
     with pytest.raises(ValueError, match="missing \\['value'\\]"):
         fact("ctx", key="platform")
+
+
+def _base(*rules: dict[str, Any], digest: str) -> Any:
+    from recommender.dsl.model import Parameters, Rule, RuleBase
+
+    params = Parameters.model_validate({"importance_weights": {"nice": 1}, "level_factors": {"native": 1},
+                                        "level_names": {}})
+    built = tuple(Rule.model_validate({"description": "x", **r}) for r in rules)
+    return RuleBase(directory="t", parameters=params, rules=built, files={r.id: "t.yaml" for r in built},
+                    digest=digest)
+
+
+def test_a_negation_sees_its_facts_even_when_the_stage_negates_the_kind_it_matches() -> None:
+    """A match is not undone by a negated fact that comes after it. Negated kinds go in first; when
+    a stage also negates the kind a rule matches (here `req`), the rule's own negated kind (`ctx`)
+    must still go in before it, or the rule fires although the team named a router."""
+    unless_router = {"id": "t.unless_router", "when": [{"req": {"kind": "req", "req": "canary"}},
+                                                      {"none": {"kind": "ctx", "key": "traffic_router"}}],
+                     "then": [{"note": {"tool": "argo", "text": {"en": "no router"}}}]}
+    negates_req = {"id": "t.negates_req", "when": [{"c": {"kind": "ctx", "key": "platform"}},
+                                                   {"none": {"kind": "req", "req": "helm"}}],
+                   "then": [{"note": {"tool": "argo", "text": {"en": "no helm"}}}]}
+    rules = _base(unless_router, negates_req, digest="t-negation-order")
+    assert rules.negation_rank(1)["ctx"] < rules.negation_rank(1)["req"]
+    req = {"kind": "req", "req": "canary", "importance": "nice", "weight": 1.0, "group": "progressive",
+           "positive": True, "must": False}
+    router = {"kind": "ctx", "key": "traffic_router", "value": "istio"}
+    assert [f.rule for f in evaluate(rules, [req, router])[0]] == []
+    assert [f.rule for f in evaluate(rules, [req])[0]] == ["t.unless_router"]
+
+
+def test_the_checker_refuses_a_derived_base_fact_and_negations_no_order_can_serve() -> None:
+    from recommender.dsl.check import check_strata
+
+    copies_req = _base({"id": "t.copy", "when": [{"c": {"kind": "ctx", "key": "clusters"}}],
+                        "then": [{"derive": {"kind": "req", "req": "web_ui"}}]}, digest="t-copy")
+    problems = check_strata(list(copies_req.rules), copies_req.files)
+    assert any("derives kind 'req', a base kind" in p.message for p in problems)
+    one = {"id": "t.one", "when": [{"r": {"kind": "req"}}, {"none": {"kind": "ctx"}}],
+           "then": [{"note": {"tool": "argo", "text": {"en": "x"}}}]}
+    other = {"id": "t.other", "when": [{"c": {"kind": "ctx"}}, {"none": {"kind": "req"}}],
+             "then": [{"note": {"tool": "argo", "text": {"en": "x"}}}]}
+    cyclic = _base(one, other, digest="t-cycle")
+    assert any("negates kinds (ctx, req)" in p.message for p in check_strata(list(cyclic.rules), cyclic.files))
+    assert check_strata(list(_base(one, digest="t-one").rules), {"t.one": "t.yaml"}) == []

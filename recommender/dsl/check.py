@@ -11,7 +11,17 @@ from ..catalogue import Catalogue
 from ..errors import Problem
 from ..knowledge import LEVELS
 from .kinds import BASE_KINDS, SUPPORT_KINDS
-from .model import DSL_PREFIXES, EFFECT_FIELDS, EFFECT_TYPES, OPERATORS, RESERVED_ALIASES, SEVERITIES, Effect, Rule
+from .model import (
+    DSL_PREFIXES,
+    EFFECT_FIELDS,
+    EFFECT_TYPES,
+    OPERATORS,
+    RESERVED_ALIASES,
+    SEVERITIES,
+    Effect,
+    Rule,
+    negation_order,
+)
 
 
 def derived_kinds(rules: list[Rule] | tuple[Rule, ...]) -> dict[str, int]:
@@ -34,6 +44,21 @@ def check_strata(rules: list[Rule], files: dict[str, str]) -> list[Problem]:
             if effect.type == "derive":
                 kind = str(effect.fields.get("kind"))
                 last_stage[kind] = max(last_stage.get(kind, 0), rule.stage)
+    for rule in rules:
+        for effect in rule.effects():
+            made = effect.fields.get("kind")
+            if effect.type == "derive" and made in BASE_KINDS:
+                # A derived copy of a base fact would pass for the stated or known one.
+                problems.append(Problem(files[rule.id], rule.id, f"derives kind {made!r}, a base kind",
+                                        "derive a kind of its own (a name no base fact has)"))
+    for stage in sorted({r.stage for r in rules}):
+        _rank, cycle = negation_order(rules, stage)
+        if cycle:
+            first = next(r for r in rules if r.stage == stage and any(
+                a == "none" and p.get("kind") in cycle for a, p in r.patterns()))
+            problems.append(Problem(files[first.id], first.id,
+                                    f"stage {stage} negates kinds ({', '.join(cycle)}) that its rules also match "
+                                    "while negating each other", "move one of these rules to a later stage"))
     for rule in rules:
         for alias, pattern in rule.patterns():
             if not isinstance(pattern.get("kind"), str):
@@ -265,6 +290,8 @@ def _check_fact_scope(kind: str, pattern: dict[str, Any], kinds_of: dict[str, st
         # The team's traffic router is also read through `router` facts (stated or implied by the
         # requirements); the facts builder asserts the router table's `none` row for that case.
         via_router = kinds_of.get(alias) == "router" and dim == "traffic_router"
+        if dim == "traffic_router" and value == "none":
+            return []  # that row is always asserted: what a controller does with no router at all
         if (not via_router and (kinds_of.get(alias) != "ctx" or source.get("key") != dim)) \
                 or not str(value).endswith(".value"):
             return [(f"a `{kind}` pattern reads a support table for the team's context value",

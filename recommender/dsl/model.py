@@ -312,6 +312,16 @@ class RuleBase(_Strict):
         return {stage: frozenset(str(pattern.get("kind")) for rule in self.rules if rule.stage == stage
                                  for alias, pattern in rule.patterns() if alias == "none") for stage in self.stages}
 
+    def negation_rank(self, stage: int) -> dict[str, int]:
+        """The order in which a stage's negated kinds go in: a rule's negated kinds before the kinds
+        it matches (a match, once made, is not undone by a negated fact that comes later). By
+        stage; a kind in a cycle (the checker reports one) keeps its place after the rest."""
+        return self._negation_rank[stage]
+
+    @cached_property
+    def _negation_rank(self) -> dict[int, dict[str, int]]:
+        return {stage: negation_order(self.rules, stage)[0] for stage in self.stages}
+
     def stage_kinds(self, stage: int) -> frozenset[str]:
         """The fact kinds the rules of a stage match: only those are asserted into it."""
         return self._stage_kinds[stage]
@@ -326,3 +336,30 @@ class RuleBase(_Strict):
             if r.id == rule_id:
                 return r
         raise KeyError(rule_id)
+
+
+def negation_order(rules: tuple[Rule, ...] | list[Rule], stage: int) -> tuple[dict[str, int], list[str]]:
+    """A rank for each kind a stage negates, so that a rule whose matched kinds are all negated in
+    the stage too (its match can complete within the negated facts) sees its negated kinds first;
+    and the kinds left in a cycle (no such order exists for them)."""
+    in_stage = [r for r in rules if r.stage == stage]
+    negated = {str(p.get("kind")) for r in in_stage for a, p in r.patterns() if a == "none"}
+    before: dict[str, set[str]] = {k: set() for k in negated}  # kind -> kinds that must precede it
+    for rule in in_stage:
+        kinds = [(a, str(p.get("kind"))) for a, p in rule.patterns()]
+        positive = {k for a, k in kinds if a != "none"}
+        if not positive <= negated:
+            continue  # a match completes on a fact that goes in after every negated one
+        for kind in positive:
+            before[kind].update(k for a, k in kinds if a == "none" and k != kind)
+    rank: dict[str, int] = {}
+    while len(rank) < len(before):
+        ready = sorted(k for k, deps in before.items() if k not in rank and deps <= rank.keys())
+        if not ready:
+            break
+        for kind in ready:
+            rank[kind] = len(rank)
+    cycle = sorted(k for k in before if k not in rank)
+    for kind in cycle:
+        rank[kind] = len(rank)
+    return rank, cycle

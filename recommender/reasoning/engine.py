@@ -235,7 +235,8 @@ def _evaluate_once(rules: RuleBase, facts: list[dict[str, Any]]) -> _Evaluation:
             # Only the kinds this stage's rules match go in; the rest would cost time for nothing.
             kinds, negated = rules.stage_kinds(stage), rules.stage_negated(stage)
             ordered = (*evaluation.derived, *facts)
-            selected = [f for f in ordered if f["kind"] in negated] + \
+            rank = rules.negation_rank(stage)  # and among them, a rule's negated kinds before its matched ones
+            selected = sorted((f for f in ordered if f["kind"] in negated), key=lambda f: rank[f["kind"]]) + \
                 [f for f in ordered if f["kind"] in kinds and f["kind"] not in negated]
             present = {f["kind"] for f in selected}
             if not any(needs <= present for needs in rules.stage_needs(stage)):
