@@ -538,3 +538,15 @@ def test_the_checker_refuses_a_derived_base_fact_and_negations_no_order_can_serv
     cyclic = _base(one, other, digest="t-cycle")
     assert any("negates kinds (ctx, req)" in p.message for p in check_strata(list(cyclic.rules), cyclic.files))
     assert check_strata(list(_base(one, digest="t-one").rules), {"t.one": "t.yaml"}) == []
+
+
+@pytest.mark.parametrize("weight", [1.0, 1e-05, 1e20, 1.5e-07])
+def test_a_number_python_writes_with_an_exponent_reaches_the_rules(weight: float) -> None:
+    """durable-rules reads no exponent without a fraction: a weight of 0.00001 ("1e-05") matched
+    nothing, silently, and every tool came out unsuited."""
+    rules = _base({"id": "t.any_nice", "when": [{"req": {"kind": "req", "importance": "nice"}}],
+                   "then": [{"note": {"tool": "argo", "text": {"en": "x"}}}]}, digest="t-exponent")
+    fact = {"kind": "req", "req": "canary", "importance": "nice", "weight": weight, "group": "progressive",
+            "positive": True, "must": False}
+    firings = evaluate(rules, [fact])[0]
+    assert [f.bindings["req"]["weight"] for f in firings] == [weight]

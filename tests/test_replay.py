@@ -197,3 +197,58 @@ def test_a_dropped_fact_a_negation_might_have_matched_needs_the_engine() -> None
                 "then": [{"contribute": {"tool": "argo", "points": [1]}}]}
     assert drop_only(_base_with(matching), nice)
     assert not drop_only(_base_with(matching, negating), nice)
+
+
+# --- rule shapes the bundled rules do not have, which a team's own rules may --------------------
+
+D = 'description: {en: "x", ko: "x"}'
+T = 'text: {en: "x", ko: "x"}'
+SHAPES = {
+    # a derived fact that also supports itself: dropping its only grounded support takes it away
+    "cycle": (f"""
+rules:
+  - {{id: x.seed, {D}, when: [req: {{kind: req, req: web_ui}},
+                              cap: {{kind: cap, req: $req.req, met: true, tool: flux}}],
+     then: [derive: {{kind: liked, tool: $cap.tool}}]}}
+  - {{id: x.loop, {D}, when: [liked: {{kind: liked}}], then: [derive: {{kind: liked, tool: $liked.tool}}]}}
+  - {{id: x.bonus, {D}, when: [liked: {{kind: liked}}], then: [contribute: {{tool: $liked.tool, points: 1, {T}}}]}}
+""", {"gitops_sync": "high", "web_ui": "nice"}, {}),
+    # a kind derived in stage 1 and again in stage 2, read in stage 1: the later one does not count
+    "stage": (f"""
+rules:
+  - {{id: x.seed, {D}, when: [req: {{kind: req, req: web_ui}},
+                              cap: {{kind: cap, req: $req.req, met: true, tool: flux}}],
+     then: [derive: {{kind: fan, tool: $cap.tool}}]}}
+  - {{id: x.bonus, {D}, when: [fan: {{kind: fan}}], then: [contribute: {{tool: $fan.tool, points: 1, {T}}}]}}
+  - {{id: x.late, stage: 2, {D}, when: [ctx: {{kind: ctx, key: clusters}}, project: {{kind: project, tool: flux}}],
+     then: [derive: {{kind: fan, tool: $project.tool}}]}}
+""", {"gitops_sync": "high", "web_ui": "nice"}, {"clusters": 3}),
+    # a capability reached through a support row: a dropped requirement's capability facts go too
+    "cap_scope": (f"""
+rules:
+  - {{id: x.sr, {D}, when: [ctx: {{kind: ctx, key: traffic_router}},
+                              sr: {{kind: support_req, dim: traffic_router, value: $ctx.value, tool: flux}},
+                              cap: {{kind: cap, tool: $sr.tool, req: $sr.req, met: true}}],
+     then: [contribute: {{tool: $cap.tool, points: 1, {T}}}]}}
+""", {"gitops_sync": "high", "ab_testing": "nice"}, {"traffic_router": "traefik"}),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_a_dropped_requirement_takes_away_exactly_what_a_re_run_would(shape: str, tmp_path: Path) -> None:
+    """Found by review: each shape once kept a fact or firing alive that a re-run does not have."""
+    import shutil
+
+    from recommender.resources import bundled_dir
+
+    extra, reqs, ctx = SHAPES[shape]
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(bundled_dir("rules"), rules_dir)
+    (rules_dir / "extra.yaml").write_text(extra, encoding="utf-8")
+    rules = get_rules(rules_dir)
+    requirements = Requirements.model_validate({"requirements": reqs, "context": ctx})
+    facts, _ = build_facts(requirements, KB, rules)
+    firings, _ = evaluate(rules, facts)
+    variants = steps(requirements)
+    base = Base(requirements, firings)
+    assert outcomes(variants, KB, rules, base) == [outcomes([v], KB, rules)[0] for v in variants]

@@ -262,8 +262,11 @@ class RuleBase(_Strict):
 
     @cached_property
     def memo(self) -> dict[Any, Any]:
-        """What weight_only.py worked out from these rules alone, by question: the answers depend on
-        the rules only, and a what-if analysis asks the same few again and again."""
+        """What weight_only.py worked out from these rules alone, by question: (fact, changed fact
+        or None) -> whether the change is a weight only or a drop only; ("read", rule id, pattern
+        position) -> the fields other patterns and effects read. The answers depend on the rules
+        only, and a what-if analysis asks the same few again and again; their number is bounded by
+        the catalogue and the importances."""
         return {}
 
     @cached_property

@@ -5,7 +5,9 @@ versions of its fact apart, except through a weight that an effect multiplies in
 variant fires the same rules on the same facts as the base run, and its ranking can be computed
 from the base run's firings with the new fact in place of the old: the same answer as a re-run,
 without the engine. This module decides that from the rules alone, conservatively: a join on a
-changed field, or a derived fact that some pattern might match, counts as "can tell apart".
+changed field, or a derived fact that some pattern might match, counts as "can tell apart". It
+serves a ranking without texts or stacks (the what-if's): effect fields that only word a report
+are not counted as reading the fact.
 """
 
 from __future__ import annotations
@@ -91,6 +93,7 @@ def drop_only(rules: RuleBase, before: Mapping[str, Any]) -> bool:
     unless its rule only derives facts nothing matches. (Which firings go, and what they derived,
     depends on the run: the caller follows that.)"""
     for rule, _index, alias, pattern in rules.patterns_by_kind.get(str(before.get("kind")), []):
+        # A negated pattern binds nothing a derive could copy: only the derive's constants are known.
         if alias == "none" and may_match(pattern, before) and not all(
                 e.type == "derive" and _inert(e.fields, alias, before, set(before), rules) for e in rule.effects()):
             return False
@@ -106,13 +109,15 @@ def weight_only(rules: RuleBase, before: Mapping[str, Any], after: Mapping[str, 
     if not changed or "kind" in changed or not changed <= {"importance", "weight"}:
         return False  # `must` and `positive` decide exclusions and what counts at all
     for rule, index, alias, pattern in rules.patterns_by_kind.get(str(before["kind"]), []):
-        alike = _tests_alike(pattern, before, after, changed)
-        if alike is None:
+        if not may_match(pattern, before) and not may_match(pattern, after):
+            continue  # binds neither version (a governance requirement where a group is excluded)
+        agree = _tests_alike(pattern, before, after, changed)
+        if agree is None:
             return False  # a join on a changed field: nothing to say without the other facts
         if alias != "none" and _read_elsewhere(rules, rule, index, alias) & changed:
             return False
         # A pattern that tells the versions apart: the rule may fire for one only.
-        if not alike and not all(e.type == "derive" and _inert(e.fields, alias, before, changed, rules)
+        if not agree and not all(e.type == "derive" and _inert(e.fields, alias, before, changed, rules)
                                  for e in rule.effects()):
             return False
     return True

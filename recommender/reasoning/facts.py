@@ -39,7 +39,17 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 def encode_body(fact: Mapping[str, Any]) -> str:
     """A fact's JSON without its braces, so the engine can add a session and an id around it."""
+    if any(isinstance(v, float) and "e" in repr(v) and "." not in repr(v) for v in fact.values()):
+        # durable-rules reads no exponent without a fraction ("1e-05" as a weight): the fact would
+        # match nothing, silently. Written "1.0e-05", it reads the same number.
+        return ",".join(f"{_ENCODER.encode(k)}:{_number(v) if isinstance(v, float) else _ENCODER.encode(v)}"
+                        for k, v in fact.items())
     return _ENCODER.encode(fact)[1:-1]
+
+
+def _number(value: float) -> str:
+    text = _ENCODER.encode(value)
+    return text.replace("e", ".0e", 1) if "e" in text and "." not in text else text
 
 
 class KnowledgeFacts:

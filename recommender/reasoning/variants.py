@@ -1,23 +1,25 @@
 """What-if variants of one team's requirements, re-ranked together.
 
-A what-if analysis re-ranks a dozen variants that differ only in importance. Evaluated as worlds
-of one engine session (rules.RuleBase.in_worlds), the knowledge and context facts are asserted
-and matched once instead of once per variant; each world's firings are then ranked on their own.
+A what-if analysis re-ranks a dozen variants that differ only in importance. Those the rules can
+only see as new weights, or as a requirement dropped, are answered from the base run's firings
+(replayed: no engine run). The rest are evaluated as worlds of one engine session
+(rules.RuleBase.in_worlds): the knowledge and context facts are asserted and matched once instead
+of once per variant, and each world's firings are then ranked on their own.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..dsl.kinds import BASE_KINDS
 from ..dsl.model import RuleBase
 from ..dsl.weight_only import alike, may_match
 from ..knowledge import KnowledgeBase
 from ..models import Recommendation, Requirements, ToolResult
 from .engine import Firing, evaluate
-from .facts import build_facts, requirement_facts, shared_facts
+from .facts import build_facts, knowledge_facts, requirement_facts, shared_facts
 from .ranking import Ranker, top_pick
 
 
@@ -83,8 +85,7 @@ def _replayed(variants: Sequence[Requirements], base: Base, kb: KnowledgeBase,
                 not variant.requirements.keys() <= base.requirements.requirements.keys():
             continue
         after = {f["req"] if f["kind"] == "req" else "": f for f in requirement_facts(variant, kb, lean)}
-        # Numbers as the engine hands them back (JSON), so the points are computed alike.
-        changed = {key: json.loads(json.dumps(fact)) for key, fact in after.items() if fact != before[key]}
+        changed = {key: fact for key, fact in after.items() if fact != before[key]}
         dropped = before.keys() - after.keys()
         if not (changed or dropped) or not all(alike(lean, before[key], changed.get(key))
                                                for key in (*changed, *dropped)):
@@ -121,7 +122,8 @@ class _Replay:
                 kind = fact.get("kind")
                 if kind in ("req", "totals"):
                     self.matching.setdefault(str(fact.get("req", "")), set()).add(i)
-        self._support: tuple[dict[int, Content], dict[Content, set[int]]] | None = None
+        self._support: tuple[dict[int, Content], dict[str, int], list[tuple[dict[str, Any], set[str]]]] | None = None
+        self.caps = knowledge_facts(kb, lean).caps  # each requirement's capability facts
 
     def rank(self, variant: Requirements, changed: dict[str, dict[str, Any]],
              dropped: set[str]) -> Recommendation | None:
@@ -145,34 +147,59 @@ class _Replay:
         return self.ranker.rank_prepared(variant, items)
 
     def _retracted(self, dropped: set[str]) -> set[int] | None:
-        """The firings that go with the requirements `dropped`: each firing that matched one of
-        them, or a derived fact that no remaining firing derives, until nothing more goes. None when
-        a derived fact that goes is one a negation (`none:`) might have been blocked by: that rule
-        could now fire, which only a re-run can tell."""
+        """The firings that go with the requirements `dropped`: those that matched a fact that goes
+        (the requirement's own, and its capability facts, which are asserted only for stated
+        requirements), and those that matched a derived fact no remaining firing derives at or
+        before their stage. Worked out forward from nothing (a fact that only supports itself, as
+        in a cycle, goes too). None when a fact that goes might be one a negation (`none:`) was
+        blocked by: that rule could now fire, which only a re-run can tell."""
+        derives, stage_of, negated = self._analysis()
+        literal = self.lean.literal_caps
+
+        def base_gone(fact: dict[str, Any]) -> bool:
+            kind = fact.get("kind")
+            return fact.get("req") in dropped and (kind == "req" or (kind == "cap" and fact.get("req") not in literal))
+
+        alive_at: dict[Content, int] = {}  # a derived fact -> the earliest stage a remaining firing derives it
+        live: set[int] = set()
+        grew = True
+        while grew:  # the least fixpoint: each pass revives the firings whose facts are all alive
+            grew = False
+            for i, firing in enumerate(self.firings):
+                if i in live:
+                    continue
+                stage = stage_of[firing.rule]
+                if all(not base_gone(fact) if fact.get("kind") in BASE_KINDS
+                       else alive_at.get(_content(fact), stage + 1) <= stage for fact in firing.bindings.values()):
+                    live.add(i)
+                    grew = True
+                    if i in derives:
+                        alive_at[derives[i]] = min(alive_at.get(derives[i], stage), stage)
+        gone_facts = [dict(fact) for fact in set(derives.values()) if fact not in alive_at]
+        gone_facts += [f for req in dropped for f in self.caps.get(req, []) if req not in literal]
+        gone_facts += [f for firing in self.firings for f in firing.bindings.values()
+                       if f.get("kind") == "req" and f.get("req") in dropped]
+        # A fact that goes blocked nothing the variant could fire when a negation joins it to a
+        # stated requirement's id that the variant no longer states.
+        if any(may_match(p, fact) and not any(fact.get(f) in dropped for f in joined)
+               for fact in gone_facts for p, joined in negated):
+            return None
+        return set(range(len(self.firings))) - live
+
+    def _analysis(self) -> tuple[dict[int, Content], dict[str, int], list[tuple[dict[str, Any], set[str]]]]:
+        """What each deriving firing derives, each rule's stage, and every negated pattern with
+        its fields that join a stated requirement's id (`req: $r.req`, r a `req` pattern)."""
         if self._support is None:
             derives = {i: _content(self.ranker.fields(f)) for i, f in enumerate(self.firings)
                        if self.ranker.effects[f.rule][f.effect].type == "derive"}
-            users: dict[Content, set[int]] = {}
-            for i, firing in enumerate(self.firings):
-                for bound in firing.bindings.values():
-                    users.setdefault(_content(bound), set()).add(i)
-            self._support = (derives, users)
-        derives, users = self._support
-        gone = set().union(*(self.matching.get(key, set()) for key in dropped))
-        gone_facts: set[Content] = set()
-        while True:
-            support: dict[Content, int] = {}
-            for i, content in derives.items():
-                support[content] = support.get(content, 0) + (i not in gone)
-            newly = {fact for fact, count in support.items() if count == 0} - gone_facts
-            if not newly:
-                break
-            gone_facts |= newly
-            gone.update(*(users.get(fact, set()) for fact in newly))
-        negated = [p for rule in self.lean.rules for alias, p in rule.patterns() if alias == "none"]
-        if any(may_match(p, dict(fact)) for fact in gone_facts for p in negated):
-            return None
-        return gone
+            stage_of = {r.id: r.stage for r in self.lean.rules}
+            negated = []
+            for rule in self.lean.rules:
+                reqs = {alias for alias, p in rule.patterns() if alias != "none" and p.get("kind") == "req"}
+                negated += [(p, {f for f, spec in p.items() if spec in {f"${r}.req" for r in reqs}})
+                            for alias, p in rule.patterns() if alias == "none"]
+            self._support = (derives, stage_of, negated)
+        return self._support
 
 
 def _with(firing: Firing, changed: dict[str, dict[str, Any]]) -> Firing:
