@@ -306,7 +306,7 @@ class WhatIf(_Model):
 class Sensitivity(_Model):
     robust: bool
     changes: list[WhatIf]
-    runs: int
+    runs: int  # single changes checked: engine re-runs, and those answered exactly from the first run
     relaxations_for_fit: list[list[str]] = Field(default_factory=list)
     leaders_after_relaxing: list[str] = Field(default_factory=list)  # the top pick after each relaxation
     text: str
