@@ -249,6 +249,8 @@ class StackPart(_Model):
     rules: list[str] = Field(default_factory=list)
     text: str = ""
     evidence: list[str] = Field(default_factory=list)
+    # The team's platform when it offers this component managed (rule context.platform_ships_it).
+    managed: str = ""
 
     def __str__(self) -> str:
         return f"{self.name} ({self.layer_title})"

@@ -62,7 +62,7 @@ def test_json_contract_shape() -> None:
     assert set(tool["explanations"][0]) == {"rule", "kind", "requirement", "component", "level", "points", "text",
                                             "evidence"}
     assert set(data["stack"][0]) == {"tool", "component", "name", "layer", "layer_title", "requirements", "rules",
-                                     "text", "evidence"}
+                                     "text", "evidence", "managed"}
     assert set(data["sensitivity"]) == {"robust", "changes", "runs", "relaxations_for_fit",
                                        "leaders_after_relaxing", "text"}
     assert set(data["confidence"]) == {"level", "margin", "stated", "flagged_claims", "knowledge_age_days", "stale",

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from conftest import order, result, run
 
+from recommender import recommend
+
 
 def rules_of(rec, tool: str) -> set[str]:  # type: ignore[no-untyped-def]
     found = result(rec, tool)
@@ -202,3 +204,23 @@ def test_a_tool_kept_for_two_layers_says_which_in_each_line() -> None:
     kept = [e.text for e in flux.explanations if e.rule == "context.incumbent_keeps"]
     assert sorted(flux.keeps) == ["delivery", "workflows"] and len(set(kept)) == len(kept) == 2
     assert any("GitOps delivery engine" in text for text in kept)
+
+
+def test_a_pick_the_platform_offers_managed_says_so_in_the_stack() -> None:
+    """Audit (UK MoJ on EKS): the platform's managed offer counted for Argo CD, yet the stack read as
+    a self-run Argo CD. The stack part now names the platform that offers it, in every format."""
+    from recommender.render import render
+
+    rec = recommend({"requirements": {"gitops_sync": "must", "web_ui": "high", "sso": "high"},
+                     "context": {"platform": "aws-eks"}})
+    engine = next(p for p in rec.stack if p.component == "argo-cd")
+    assert rec.top is not None and rec.top.tool == "argo" and engine.managed == "aws-eks"
+    assert "context.platform_ships_it" in engine.rules
+    assert "offered managed by aws-eks" in render(rec, "table", width=200)
+    assert "argo (offered managed by aws-eks)" in render(rec, "markdown")
+    assert "argo (offered managed by aws-eks)" in render(rec, "html")
+    plain = recommend({"requirements": {"gitops_sync": "must", "web_ui": "high", "sso": "high"}})
+    assert all(p.managed == "" for p in plain.stack)
+    runs_flux = recommend({"requirements": {"gitops_sync": "must", "web_ui": "high", "sso": "high"},
+                           "context": {"platform": "aws-eks", "already_using": ["flux"]}})
+    assert all(p.managed == "" for p in runs_flux.stack)  # no offer for a tool that replaces the team's

@@ -282,6 +282,8 @@ class Ranker(Wording):
                 part.requirements.append(str(req))
             if resolved.rule not in part.rules:
                 part.rules.append(resolved.rule)
+            if fields.get("managed"):
+                part.managed = str(fields["managed"])
         # A replaced component stays only for the requirements nobody took over; with none left it
         # goes, even a controller that was in the stack for its own sake.
         for component, req in replaced:

@@ -10,6 +10,7 @@ from ..strings import t
 from .lines import line_texts
 from .table import answer_line
 from .titles import requirement_title
+from .titles import source as part_source  # `source` names the input file here
 from .verdicts import verdict_text
 
 # Inline, so the file works offline and in a mail attachment. Tables and long URLs wrap instead
@@ -149,7 +150,7 @@ def render_html(rec: Recommendation, kb: KnowledgeBase, source: str | None = Non
             first = next((u for u in p.evidence if u.startswith(("https://", "http://"))), None)
             if first:
                 name = f'<a href="{escape(first)}">{name}</a>'
-            cells = (escape(p.layer_title), name, escape(p.tool), escape(covers))
+            cells = (escape(p.layer_title), name, escape(part_source(p, lang)), escape(covers))
             row = "".join(f'<td data-label="{label}">{cell}</td>' for label, cell in zip(labels, cells, strict=True))
             out.append(f"<tr>{row}</tr>")
         out += ["</tbody>", "</table>"]

@@ -11,7 +11,7 @@ from ..knowledge import KnowledgeBase
 from ..models import IMPORTANCE_ORDER, Recommendation, ToolResult
 from ..strings import t
 from .lines import line_texts
-from .titles import requirement_title
+from .titles import requirement_title, source
 from .verdicts import verdict_text
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~#!])")
@@ -56,7 +56,7 @@ def _stack(rec: Recommendation, kb: KnowledgeBase) -> list[str]:
     lines = [f"| {head} |", "|---|---|---|---|"]
     for p in rec.stack:
         covers = ", ".join(requirement_title(kb, r, rec.lang) for r in p.requirements)
-        lines.append(f"| {md(p.layer_title)} | {md(p.name)} | {md(p.tool)} | {md(covers)} |")
+        lines.append(f"| {md(p.layer_title)} | {md(p.name)} | {md(source(p, rec.lang))} | {md(covers)} |")
     return lines
 
 

@@ -14,6 +14,7 @@ from rich.text import Text
 from ..models import Recommendation, ToolResult
 from ..strings import t
 from .lines import line_texts
+from .titles import source
 from .verdicts import STYLE, verdict_text
 
 _VERDICT_STYLE = STYLE
@@ -80,7 +81,8 @@ def stack_lines(rec: Recommendation, title: Callable[[str], str] = str) -> Group
     for p in rec.stack:
         line = Text(" • ", no_wrap=True, overflow="ellipsis")
         line.append(p.name, style="bold")
-        line.append(f" ({p.layer_title}): ", style="dim")
+        managed = f", {t('managed_by', rec.lang, platform=p.managed)}" if p.managed else ""
+        line.append(f" ({p.layer_title}{managed}): ", style="dim")
         line.append(", ".join(title(r) for r in p.requirements))
         lines.append(line)
     return Group(*lines)
@@ -92,7 +94,7 @@ def stack_table(rec: Recommendation, title: Callable[[str], str] = str) -> Table
     for key in ("layer", "component", "from", "covers"):
         table.add_column(t(key, lang))
     for p in rec.stack:
-        table.add_row(escape(p.layer_title), escape(p.name), escape(p.tool),
+        table.add_row(escape(p.layer_title), escape(p.name), escape(source(p, lang)),
                       escape(", ".join(title(r) for r in p.requirements)))
     return table
 
