@@ -13,6 +13,7 @@ are not counted as reading the fact.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from .model import OPERATORS, Rule, RuleBase
@@ -78,14 +79,103 @@ def may_match(pattern: Mapping[str, Any], fact: Mapping[str, Any]) -> bool:
     return all(check(spec, fact, field) is not False for field, spec in pattern.items() if field != "kind")
 
 
-def alike(rules: RuleBase, before: Mapping[str, Any], after: Mapping[str, Any] | None) -> bool:
-    """weight_only(), or drop_only() when `after` is None, remembered on the rule base."""
+@dataclass(frozen=True)
+class Plan:
+    """How a change of one base fact plays out against a run that had the old version: the
+    firings that bound it where only the old version matches go (`dying`: rule id and alias), and
+    so do the derivations that copied a changed field of it (`rederived`: rule id, effect index and
+    the alias it is bound to; the fact they would derive now is one no pattern can match). Every
+    other firing that bound it stands, with the new version in place. Empty for a weight alone."""
+
+    dying: frozenset[tuple[str, str]] = frozenset()
+    rederived: frozenset[tuple[str, int, str]] = frozenset()  # rule id, effect index, alias
+
+
+def plan(rules: RuleBase, before: Mapping[str, Any], after: Mapping[str, Any] | None) -> Plan | None:
+    """The Plan for replacing `before` by `after` (None: dropping it), or None when only a re-run
+    can tell (a pattern the new version newly matches and whose rule concludes something, a join on
+    a changed field, an effect that reads one). Remembered on the rule base."""
     key = (tuple(sorted(before.items())), tuple(sorted(after.items())) if after is not None else None)
-    found: bool | None = rules.memo.get(key)
-    if found is None:  # two threads may both work it out: they find the same answer
-        found = rules.memo[key] = weight_only(rules, before, after) if after is not None \
-            else drop_only(rules, before)
+    if key not in rules.memo:  # two threads may both work it out: they find the same answer
+        rules.memo[key] = _plan(rules, before, after)
+    found: Plan | None = rules.memo[key]
     return found
+
+
+def alike(rules: RuleBase, before: Mapping[str, Any], after: Mapping[str, Any] | None) -> bool:
+    """Whether the change can be followed without a re-run at all (plan() is not None)."""
+    return plan(rules, before, after) is not None
+
+
+def _plan(rules: RuleBase, before: Mapping[str, Any], after: Mapping[str, Any] | None) -> Plan | None:
+    entries = rules.patterns_by_kind.get(str(before.get("kind")), [])
+    if after is None:
+        if not drop_only(rules, before):
+            return None
+        return Plan(dying=frozenset((r.id, a) for r, _i, a, p in entries if a != "none" and may_match(p, before)))
+    if weight_only(rules, before, after):
+        return Plan()
+    changed = {f for f in before.keys() | after.keys() if before.get(f) != after.get(f)}
+    if before.get("kind") != after.get("kind") or changed & {"kind", "req"}:
+        return None
+    dying: set[tuple[str, str]] = set()
+    rederived: set[tuple[str, int, str]] = set()
+    for rule, index, alias, pattern in entries:
+        old, new = may_match(pattern, before), may_match(pattern, after)
+        if not old and not new:
+            continue
+        if any(_joins(pattern[f]) for f in changed & pattern.keys()):
+            return None  # a join on a changed field: nothing to say without the other facts
+        concludes = not all(e.type == "derive" and _inert(e.fields, alias, after, set(), rules)
+                            for e in rule.effects())
+        if alias == "none":
+            if old != new and concludes:
+                return None  # it blocks where it did not, or no longer blocks: the rule's firings change
+            continue
+        if old and not new:
+            dying.add((rule.id, alias))
+        elif new and not old:
+            if concludes:
+                return None  # new firings that conclude something
+        else:
+            joined, by_effect = _reads(rule, index, alias)
+            if joined & changed:
+                return None
+            for effect_index, read in by_effect.items():
+                if not read & changed:
+                    continue
+                effect = rule.effects()[effect_index]
+                if effect.type != "derive" or not _inert(effect.fields, alias, after, set(), rules):
+                    return None
+                rederived.add((rule.id, effect_index, alias))
+    return Plan(frozenset(dying), frozenset(rederived))
+
+
+def _joins(spec: Any) -> bool:
+    if isinstance(spec, dict):
+        return any(_joins(v) for v in spec.values())
+    if isinstance(spec, list):
+        return any(_joins(v) for v in spec)
+    return _is_ref(spec)
+
+
+def _reads(rule: Rule, index: int, alias: str) -> tuple[set[str], dict[int, set[str]]]:
+    """The fields of `alias` other patterns join on, and those each effect reads (a weight
+    multiplied into points aside: a re-ranking computes it anew)."""
+    joined: set[str] = set()
+    for other_index, (_other, pattern) in enumerate(rule.patterns()):
+        if other_index != index:
+            joined.update(_fields_named(list(pattern.values()), alias))
+    by_effect: dict[int, set[str]] = {}
+    for effect_index, effect in enumerate(rule.effects()):
+        read: set[str] = set()
+        for name, value in effect.fields.items():
+            if name == "points" and effect.type in _POINTS_EFFECTS:
+                read.update(_fields_named(value, alias) - {"weight"})
+            elif effect.type == "derive" or name not in _WORDING_FIELDS:
+                read.update(_fields_named(value, alias))
+        by_effect[effect_index] = read
+    return joined, by_effect
 
 
 def drop_only(rules: RuleBase, before: Mapping[str, Any]) -> bool:

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..dsl.kinds import BASE_KINDS
 from ..dsl.model import RuleBase
-from ..dsl.weight_only import alike, may_match
+from ..dsl.weight_only import Plan, may_match, plan
 from ..knowledge import KnowledgeBase
 from ..models import Recommendation, Requirements, ToolResult
 from .engine import Firing, evaluate
@@ -87,11 +87,12 @@ def _replayed(variants: Sequence[Requirements], base: Base, kb: KnowledgeBase,
         after = {f["req"] if f["kind"] == "req" else "": f for f in requirement_facts(variant, kb, lean)}
         changed = {key: fact for key, fact in after.items() if fact != before[key]}
         dropped = before.keys() - after.keys()
-        if not (changed or dropped) or not all(alike(lean, before[key], changed.get(key))
-                                               for key in (*changed, *dropped)):
+        plans = {key: plan(lean, before[key], changed.get(key)) for key in (*changed, *dropped)}
+        if not plans or any(p is None for p in plans.values()):
             continue
         replay = replay or _Replay(base, kb, lean)
-        found = replay.rank(variant, changed, dropped)
+        found = replay.rank(variant, after, changed, dropped,
+                            {k: p for k, p in plans.items() if p is not None and (p.dying or p.rederived)})
         if found is not None:
             ranked[index] = found
     return ranked
@@ -119,17 +120,21 @@ class _Replay:
         self.matching: dict[str, set[int]] = {}
         for i, firing in enumerate(self.firings):
             for fact in firing.bindings.values():
-                kind = fact.get("kind")
-                if kind in ("req", "totals"):
-                    self.matching.setdefault(str(fact.get("req", "")), set()).add(i)
-        self._support: tuple[dict[int, Content], dict[str, int], list[tuple[dict[str, Any], set[str]]]] | None = None
+                key = _key_of(fact)
+                if key is not None:
+                    self.matching.setdefault(key, set()).add(i)
+        self._support: tuple[dict[int, Content], dict[str, int],
+                             list[tuple[dict[str, Any], dict[str, dict[str, Any]]]]] | None = None
         self.caps = knowledge_facts(kb, lean).caps  # each requirement's capability facts
 
-    def rank(self, variant: Requirements, changed: dict[str, dict[str, Any]],
-             dropped: set[str]) -> Recommendation | None:
+    def rank(self, variant: Requirements, after: dict[str, dict[str, Any]], changed: dict[str, dict[str, Any]],
+             dropped: set[str], plans: dict[str, Plan]) -> Recommendation | None:
+        """The variant ranked from the base run's firings: `after` its requirement facts by id
+        ("" the totals), `changed` those that differ, `dropped` the ids it no longer states, and
+        `plans` how the changes other than a weight play out (weight_only.plan)."""
         gone: set[int] = set()
-        if dropped:
-            found = self._retracted(dropped)
+        if dropped or plans:
+            found = self._retracted(after, dropped, plans)
             if found is None:
                 return None
             gone = found
@@ -146,10 +151,12 @@ class _Replay:
             items.append(prepared)
         return self.ranker.rank_prepared(variant, items)
 
-    def _retracted(self, dropped: set[str]) -> set[int] | None:
-        """The firings that go with the requirements `dropped`: those that matched a fact that goes
-        (the requirement's own, and its capability facts, which are asserted only for stated
-        requirements), and those that matched a derived fact no remaining firing derives at or
+    def _retracted(self, after: dict[str, dict[str, Any]], dropped: set[str],
+                   plans: dict[str, Plan]) -> set[int] | None:
+        """The firings that go: those that matched a fact that goes (a dropped requirement's own,
+        and its capability facts, which are asserted only for stated requirements), those that
+        bound a changed requirement where only its old version matches or copied a field that
+        changed (the plans), and those that matched a derived fact no remaining firing derives at or
         before their stage. Worked out forward from nothing (a fact that only supports itself, as
         in a cycle, goes too). None when a fact that goes might be one a negation (`none:`) was
         blocked by: that rule could now fire, which only a re-run can tell."""
@@ -160,13 +167,21 @@ class _Replay:
             kind = fact.get("kind")
             return fact.get("req") in dropped and (kind == "req" or (kind == "cap" and fact.get("req") not in literal))
 
+        dead: set[int] = set()  # firings the plans take away, whatever else stays
+        for key, change in plans.items():
+            for i in self.matching.get(key, set()):
+                firing = self.firings[i]
+                for alias, fact in firing.bindings.items():
+                    if _key_of(fact) == key and ((firing.rule, alias) in change.dying
+                                                 or (firing.rule, firing.effect, alias) in change.rederived):
+                        dead.add(i)
         alive_at: dict[Content, int] = {}  # a derived fact -> the earliest stage a remaining firing derives it
         live: set[int] = set()
         grew = True
         while grew:  # the least fixpoint: each pass revives the firings whose facts are all alive
             grew = False
             for i, firing in enumerate(self.firings):
-                if i in live:
+                if i in live or i in dead:
                     continue
                 stage = stage_of[firing.rule]
                 if all(not base_gone(fact) if fact.get("kind") in BASE_KINDS
@@ -179,27 +194,42 @@ class _Replay:
         gone_facts += [f for req in dropped for f in self.caps.get(req, []) if req not in literal]
         gone_facts += [f for firing in self.firings for f in firing.bindings.values()
                        if f.get("kind") == "req" and f.get("req") in dropped]
+
+        def stated(req_id: Any, pattern: dict[str, Any]) -> bool:
+            """Whether the variant states a requirement with that id that the pattern can bind."""
+            fact = after.get(req_id) if isinstance(req_id, str) else None
+            return fact is not None and may_match(pattern, fact)
+
         # A fact that goes blocked nothing the variant could fire when a negation joins it to a
-        # stated requirement's id that the variant no longer states.
-        if any(may_match(p, fact) and not any(fact.get(f) in dropped for f in joined)
+        # requirement the variant does not state in a form that rule's pattern binds.
+        if any(may_match(p, fact) and all(stated(fact.get(f), q) for f, q in joined.items())
                for fact in gone_facts for p, joined in negated):
             return None
         return set(range(len(self.firings))) - live
 
-    def _analysis(self) -> tuple[dict[int, Content], dict[str, int], list[tuple[dict[str, Any], set[str]]]]:
+    def _analysis(self) -> tuple[dict[int, Content], dict[str, int],
+                                 list[tuple[dict[str, Any], dict[str, dict[str, Any]]]]]:
         """What each deriving firing derives, each rule's stage, and every negated pattern with
-        its fields that join a stated requirement's id (`req: $r.req`, r a `req` pattern)."""
+        its fields that join a stated requirement's id (`req: $r.req`, r a `req` pattern) and that
+        requirement's pattern."""
         if self._support is None:
             derives = {i: _content(self.ranker.fields(f)) for i, f in enumerate(self.firings)
                        if self.ranker.effects[f.rule][f.effect].type == "derive"}
             stage_of = {r.id: r.stage for r in self.lean.rules}
             negated = []
             for rule in self.lean.rules:
-                reqs = {alias for alias, p in rule.patterns() if alias != "none" and p.get("kind") == "req"}
-                negated += [(p, {f for f, spec in p.items() if spec in {f"${r}.req" for r in reqs}})
+                reqs = {f"${alias}.req": p for alias, p in rule.patterns()
+                        if alias != "none" and p.get("kind") == "req"}
+                negated += [(p, {f: reqs[spec] for f, spec in p.items() if isinstance(spec, str) and spec in reqs})
                             for alias, p in rule.patterns() if alias == "none"]
             self._support = (derives, stage_of, negated)
         return self._support
+
+
+def _key_of(fact: dict[str, Any]) -> str | None:
+    """A requirement fact's id, "" for the totals, None for any other fact."""
+    kind = fact.get("kind")
+    return str(fact.get("req")) if kind == "req" else "" if kind == "totals" else None
 
 
 def _with(firing: Firing, changed: dict[str, dict[str, Any]]) -> Firing:
@@ -207,8 +237,7 @@ def _with(firing: Firing, changed: dict[str, dict[str, Any]]) -> Firing:
     bindings = firing.bindings
     swapped = None
     for alias, fact in bindings.items():
-        kind = fact.get("kind")
-        key = fact.get("req") if kind == "req" else "" if kind == "totals" else None
+        key = _key_of(fact)
         if key is not None and key in changed:
             if swapped is None:
                 swapped = dict(bindings)
