@@ -227,9 +227,11 @@ class Ranker(Wording):
             excess = round(excess - cut, 2)
             total -= cut
             beyond_cap[line.rule] = round(beyond_cap.get(line.rule, 0.0) + cut, 2)
-        # Most decisive first: gains by points, then the lines worth nothing, then the losses.
-        explanations.sort(key=lambda e: (0 if e.points > 0 else 2 if e.points < 0 else 1,
-                                         -abs(e.points), e.requirement or "", e.rule))
+        # Most decisive first: gains by points, then the lines worth nothing, then the losses
+        # (a what-if ranking keeps no lines, so it needs no order).
+        if self.texts:
+            explanations.sort(key=lambda e: (0 if e.points > 0 else 2 if e.points < 0 else 1,
+                                             -abs(e.points), e.requirement or "", e.rule))
         # A must a partner covers never fires its exclusion (exclude.must_unmet negates `covered`).
         standing = tally.exclusions
         failed = {e.requirement for e in standing}

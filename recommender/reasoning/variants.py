@@ -123,8 +123,7 @@ class _Replay:
                 key = _key_of(fact)
                 if key is not None:
                     self.matching.setdefault(key, set()).add(i)
-        self._support: tuple[dict[int, Content], dict[str, int],
-                             list[tuple[dict[str, Any], dict[str, dict[str, Any]]]]] | None = None
+        self._support: _Analysis | None = None
         self.caps = knowledge_facts(kb, lean).caps  # each requirement's capability facts
 
     def rank(self, variant: Requirements, after: dict[str, dict[str, Any]], changed: dict[str, dict[str, Any]],
@@ -160,7 +159,7 @@ class _Replay:
         before their stage. Worked out forward from nothing (a fact that only supports itself, as
         in a cycle, goes too). None when a fact that goes might be one a negation (`none:`) was
         blocked by: that rule could now fire, which only a re-run can tell."""
-        derives, stage_of, negated = self._analysis()
+        derives, stage_of, negated, needs = self._analysis()
         literal = self.lean.literal_caps
 
         def base_gone(fact: dict[str, Any]) -> bool:
@@ -175,25 +174,39 @@ class _Replay:
                     if _key_of(fact) == key and ((firing.rule, alias) in change.dying
                                                  or (firing.rule, firing.effect, alias) in change.rederived):
                         dead.add(i)
+        if dropped:
+            dead.update(i for i, firing in enumerate(self.firings)
+                        if any(base_gone(f) for f in firing.bindings.values() if f.get("kind") in BASE_KINDS))
         alive_at: dict[Content, int] = {}  # a derived fact -> the earliest stage a remaining firing derives it
         live: set[int] = set()
-        grew = True
-        while grew:  # the least fixpoint: each pass revives the firings whose facts are all alive
-            grew = False
-            for i, firing in enumerate(self.firings):
-                if i in live or i in dead:
-                    continue
-                stage = stage_of[firing.rule]
-                if all(not base_gone(fact) if fact.get("kind") in BASE_KINDS
-                       else alive_at.get(_content(fact), stage + 1) <= stage for fact in firing.bindings.values()):
+        pending = []
+        for i in range(len(self.firings)):
+            if i in dead:
+                continue
+            if needs[i]:
+                pending.append(i)
+                continue
+            live.add(i)  # it matched base facts only, and none of them goes
+            if i in derives:
+                stage = stage_of[self.firings[i].rule]
+                alive_at[derives[i]] = min(alive_at.get(derives[i], stage), stage)
+        while pending:  # the least fixpoint: each pass revives the firings whose derived facts are all alive
+            waiting = []
+            for i in pending:
+                stage = stage_of[self.firings[i].rule]
+                if all(alive_at.get(fact, stage + 1) <= stage for fact in needs[i]):
                     live.add(i)
-                    grew = True
                     if i in derives:
                         alive_at[derives[i]] = min(alive_at.get(derives[i], stage), stage)
+                else:
+                    waiting.append(i)
+            if len(waiting) == len(pending):
+                break
+            pending = waiting
         gone_facts = [dict(fact) for fact in set(derives.values()) if fact not in alive_at]
         gone_facts += [f for req in dropped for f in self.caps.get(req, []) if req not in literal]
-        gone_facts += [f for firing in self.firings for f in firing.bindings.values()
-                       if f.get("kind") == "req" and f.get("req") in dropped]
+        gone_facts += [f for key in dropped for i in self.matching.get(key, ())
+                       for f in self.firings[i].bindings.values() if _key_of(f) == key]
 
         def stated(req_id: Any, pattern: dict[str, Any]) -> bool:
             """Whether the variant states a requirement with that id that the pattern can bind."""
@@ -203,27 +216,34 @@ class _Replay:
         # A fact that goes blocked nothing the variant could fire when a negation joins it to a
         # requirement the variant does not state in a form that rule's pattern binds.
         if any(may_match(p, fact) and all(stated(fact.get(f), q) for f, q in joined.items())
-               for fact in gone_facts for p, joined in negated):
+               for fact in gone_facts for p, joined in negated.get(str(fact.get("kind")), ())):
             return None
         return set(range(len(self.firings))) - live
 
-    def _analysis(self) -> tuple[dict[int, Content], dict[str, int],
-                                 list[tuple[dict[str, Any], dict[str, dict[str, Any]]]]]:
-        """What each deriving firing derives, each rule's stage, and every negated pattern with
+    def _analysis(self) -> _Analysis:
+        """What each deriving firing derives, each rule's stage, every negated pattern by kind with
         its fields that join a stated requirement's id (`req: $r.req`, r a `req` pattern) and that
-        requirement's pattern."""
+        requirement's pattern, and the derived facts each firing matched."""
         if self._support is None:
             derives = {i: _content(self.ranker.fields(f)) for i, f in enumerate(self.firings)
                        if self.ranker.effects[f.rule][f.effect].type == "derive"}
             stage_of = {r.id: r.stage for r in self.lean.rules}
-            negated = []
+            negated: dict[str, list[tuple[dict[str, Any], dict[str, dict[str, Any]]]]] = {}
             for rule in self.lean.rules:
                 reqs = {f"${alias}.req": p for alias, p in rule.patterns()
                         if alias != "none" and p.get("kind") == "req"}
-                negated += [(p, {f: reqs[spec] for f, spec in p.items() if isinstance(spec, str) and spec in reqs})
-                            for alias, p in rule.patterns() if alias == "none"]
-            self._support = (derives, stage_of, negated)
+                for alias, p in rule.patterns():
+                    if alias == "none":
+                        joined = {f: reqs[spec] for f, spec in p.items() if isinstance(spec, str) and spec in reqs}
+                        negated.setdefault(str(p.get("kind")), []).append((p, joined))
+            needs = [[_content(f) for f in firing.bindings.values() if f.get("kind") not in BASE_KINDS]
+                     for firing in self.firings]
+            self._support = (derives, stage_of, negated, needs)
         return self._support
+
+
+_Analysis = tuple[dict[int, "Content"], dict[str, int],
+                  dict[str, list[tuple[dict[str, Any], dict[str, dict[str, Any]]]]], list[list["Content"]]]
 
 
 def _key_of(fact: dict[str, Any]) -> str | None:

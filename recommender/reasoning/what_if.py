@@ -58,19 +58,24 @@ def sensitivity(requirements: Requirements, rec: Recommendation, words: Wording,
             steps.append((req_id, importance, target))
             variants.append(requirements.model_copy(update={"requirements": variant}))
     # The cost bound: a file stating every requirement has ~100 single changes, and each engine
-    # re-run costs in proportion to the requirements it states (Parameters.what_if_cap). The steps
-    # the base run answers cost a ranking each (about a tenth of a re-run) and are all taken; of the
-    # rest, those that touch a must (they can exclude or admit a tool) go first, then the largest
-    # changes of weight.
+    # re-run costs in proportion to the requirements it states (Parameters.what_if_cap). A step
+    # that touches no must and that the base run answers costs a ranking (about a tenth of a
+    # re-run): those are all taken. The rest count against the cap, whether the base run answers
+    # them (a must made high: following what it takes away costs about a third of a re-run) or the
+    # engine does; those that touch a must (they can exclude or admit a tool) go first, then the
+    # largest changes of weight.
     weights: dict[str, float] = {str(k): v for k, v in words.messages.importance_weights.items()}
     cap = words.messages.what_if_cap(len(requirements.requirements))
-    answered = replay(variants) if replay is not None and not pruned and variants else {}
+    touch_must = [i for i in range(len(steps)) if "must" in steps[i][1:]]
+    answered = _replayed(replay, variants, [i for i in range(len(steps)) if i not in set(touch_must)], pruned)
     order = sorted((i for i in range(len(steps)) if i not in answered), key=lambda i: (
         "must" not in steps[i][1:], -abs(weights.get(steps[i][2], 0.0) - weights.get(steps[i][1], 0.0)), i))
     kept = sorted(order[:cap])
     left_out = [steps[i] for i in order[cap:]]
-    rerun = dict(zip(kept, confirm([variants[i] for i in kept]), strict=True)) if kept else {}
-    run = sorted([*answered, *kept])
+    answered.update(_replayed(replay, variants, [i for i in kept if "must" in steps[i][1:]], pruned))
+    engine = [i for i in kept if i not in answered]
+    rerun = dict(zip(engine, confirm([variants[i] for i in engine]), strict=True)) if engine else {}
+    run = sorted({*answered, *kept})
     steps = [steps[i] for i in run]
     found = [answered[i] if i in answered else rerun[i] for i in run]
     runs = len(steps)
@@ -115,6 +120,15 @@ def sensitivity(requirements: Requirements, rec: Recommendation, words: Wording,
                                      musts=sum(new == "must" for _r, _old, new in left_out))
     return Sensitivity(robust=robust, changes=changes, runs=runs, relaxations_for_fit=relaxations,
                        leaders_after_relaxing=leaders, text=text)
+def _replayed(replay: Replay | None, variants: list[Requirements], which: list[int],
+              pruned: bool) -> dict[int, Outcome]:
+    """The outcomes the base run answers among the variants at positions `which`, by position."""
+    if replay is None or pruned or not which:
+        return {}
+    found = replay([variants[i] for i in which])
+    return {which[j]: outcome for j, outcome in found.items()}
+
+
 def relaxation_candidates(failing: dict[str, frozenset[str]],
                           single: dict[str, Outcome]) -> list[frozenset[str]]:
     """Sets of musts whose relaxation could give a fit, smallest first, found without a search over
