@@ -65,3 +65,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # The few slow tests start first, so that with two workers none of them is left running alone
     # at the end of the run.
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def random_contexts() -> Any:
+    """A hypothesis strategy: any team context the bundled catalogue allows, each key optional."""
+    from hypothesis import strategies as st
+
+    from recommender.api import get_knowledge
+
+    catalogue = get_knowledge().catalogue
+
+    def values(key: str) -> list[str]:
+        return list(catalogue.contexts[key].values)
+
+    return st.fixed_dictionaries({}, optional={
+        "traffic_router": st.sampled_from(values("traffic_router")),
+        "metrics_provider": st.sampled_from(values("metrics_provider")),
+        "platform": st.sampled_from(values("platform")),
+        "workload_kinds": st.lists(st.sampled_from(values("workload_kinds")), unique=True, max_size=3),
+        "already_using": st.lists(st.sampled_from(values("already_using")), unique=True, max_size=3),
+        "clusters": st.integers(min_value=1, max_value=100_000),
+    })

@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from conftest import DRAWS
+from conftest import DRAWS, random_contexts
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
@@ -56,14 +56,7 @@ def _values(key: str) -> list[str]:
     return list(CAT.contexts[key].values)
 
 
-contexts = st.fixed_dictionaries({}, optional={
-    "traffic_router": st.sampled_from(_values("traffic_router")),
-    "metrics_provider": st.sampled_from(_values("metrics_provider")),
-    "platform": st.sampled_from(_values("platform")),
-    "workload_kinds": st.lists(st.sampled_from(_values("workload_kinds")), unique=True, max_size=3),
-    "already_using": st.lists(st.sampled_from(_values("already_using")), unique=True, max_size=3),
-    "clusters": st.integers(min_value=1, max_value=100_000),
-})
+contexts = random_contexts()
 # min_size=1: recommend() with no requirements at all has crashed the process inside the
 # durable-rules C engine (SIGABRT "munmap_chunk(): invalid pointer" / SIGSEGV in
 # engine.evaluate -> host.assert_facts), intermittently; reported, not yet isolated.

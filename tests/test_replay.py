@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import DRAWS, EXAMPLES
+from conftest import DRAWS, EXAMPLES, random_contexts
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -103,18 +103,7 @@ IMPORTANCES = ["must", "high", "medium", "nice", "avoid"]
 PROGRESSIVE = [r.id for r in CAT.requirements if r.group in ("progressive", "delivery")]
 
 
-def _values(key: str) -> list[str]:
-    return list(CAT.contexts[key].values)
-
-
-contexts = st.fixed_dictionaries({}, optional={
-    "traffic_router": st.sampled_from(_values("traffic_router")),
-    "metrics_provider": st.sampled_from(_values("metrics_provider")),
-    "platform": st.sampled_from(_values("platform")),
-    "workload_kinds": st.lists(st.sampled_from(_values("workload_kinds")), unique=True, max_size=3),
-    "already_using": st.lists(st.sampled_from(_values("already_using")), unique=True, max_size=3),
-    "clusters": st.integers(min_value=1, max_value=100_000),
-})
+contexts = random_contexts()
 requirement_sets = st.one_of(
     st.dictionaries(st.sampled_from(IDS), st.sampled_from(IMPORTANCES), min_size=1, max_size=10),
     st.dictionaries(st.sampled_from(PROGRESSIVE), st.sampled_from(IMPORTANCES), min_size=2, max_size=8),
