@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from recommender import Requirements, load_requirements
 from recommender.api import get_knowledge, get_rules
 from recommender.dsl.model import Parameters, Rule, RuleBase
-from recommender.dsl.weight_only import alike, check, drop_only, may_match, weight_only
+from recommender.dsl.weight_only import Plan, check, drop_only, may_match, plan, weight_only
 from recommender.reasoning.engine import evaluate
 from recommender.reasoning.facts import build_facts, requirement_facts
 from recommender.reasoning.variants import Base, _replayed, outcomes
@@ -152,8 +152,8 @@ def test_a_test_is_decided_by_the_facts_value_or_left_open_by_a_join() -> None:
 
 
 def test_a_weight_change_nothing_but_points_reads_is_weight_only() -> None:
-    assert alike(LEAN, req_fact("web_ui", "high"), req_fact("web_ui", "medium"))
-    assert alike(LEAN, req_fact("web_ui", "medium"), req_fact("web_ui", "nice"))
+    assert plan(LEAN, req_fact("web_ui", "high"), req_fact("web_ui", "medium")) == Plan()
+    assert plan(LEAN, req_fact("web_ui", "medium"), req_fact("web_ui", "nice")) == Plan()
 
 
 def test_a_change_that_touches_a_must_is_never_weight_only() -> None:

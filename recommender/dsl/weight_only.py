@@ -102,11 +102,6 @@ def plan(rules: RuleBase, before: Mapping[str, Any], after: Mapping[str, Any] | 
     return found
 
 
-def alike(rules: RuleBase, before: Mapping[str, Any], after: Mapping[str, Any] | None) -> bool:
-    """Whether the change can be followed without a re-run at all (plan() is not None)."""
-    return plan(rules, before, after) is not None
-
-
 def _plan(rules: RuleBase, before: Mapping[str, Any], after: Mapping[str, Any] | None) -> Plan | None:
     entries = rules.patterns_by_kind.get(str(before.get("kind")), [])
     if after is None:
@@ -233,17 +228,8 @@ def _read_elsewhere(rules: RuleBase, rule: Rule, index: int, alias: str) -> froz
     key = ("read", rule.id, index)
     found: frozenset[str] | None = rules.memo.get(key)
     if found is None:
-        read: set[str] = set()
-        for other_index, (_other, pattern) in enumerate(rule.patterns()):
-            if other_index != index:
-                read.update(_fields_named(list(pattern.values()), alias))
-        for effect in rule.effects():
-            for name, value in effect.fields.items():
-                if name == "points" and effect.type in _POINTS_EFFECTS:
-                    read.update(_fields_named(value, alias) - {"weight"})
-                elif effect.type == "derive" or name not in _WORDING_FIELDS:
-                    read.update(_fields_named(value, alias))
-        found = rules.memo[key] = frozenset(read)
+        joined, by_effect = _reads(rule, index, alias)
+        found = rules.memo[key] = frozenset(joined.union(*by_effect.values()))
     return found
 
 

@@ -78,13 +78,13 @@ def _replayed(variants: Sequence[Requirements], base: Base, kb: KnowledgeBase,
     rules see only as new weights (weight_only.alike), or as requirements dropped, which only takes
     firings away (and whatever was derived from them alone, unless a negation would notice)."""
     replay: _Replay | None = None
-    before = {f["req"] if f["kind"] == "req" else "": f for f in requirement_facts(base.requirements, kb, lean)}
+    before = _by_key(requirement_facts(base.requirements, kb, lean))
     ranked: dict[int, Recommendation] = {}
     for index, variant in enumerate(variants):
         if variant.context != base.requirements.context or \
                 not variant.requirements.keys() <= base.requirements.requirements.keys():
             continue
-        after = {f["req"] if f["kind"] == "req" else "": f for f in requirement_facts(variant, kb, lean)}
+        after = _by_key(requirement_facts(variant, kb, lean))
         changed = {key: fact for key, fact in after.items() if fact != before[key]}
         dropped = before.keys() - after.keys()
         plans = {key: plan(lean, before[key], changed.get(key)) for key in (*changed, *dropped)}
@@ -250,6 +250,11 @@ def _key_of(fact: dict[str, Any]) -> str | None:
     """A requirement fact's id, "" for the totals, None for any other fact."""
     kind = fact.get("kind")
     return str(fact.get("req")) if kind == "req" else "" if kind == "totals" else None
+
+
+def _by_key(facts: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The requirement facts by _key_of (they are all requirements or the totals)."""
+    return {str(_key_of(fact)): fact for fact in facts}
 
 
 def _with(firing: Firing, changed: dict[str, dict[str, Any]]) -> Firing:
