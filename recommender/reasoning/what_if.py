@@ -27,8 +27,9 @@ def sensitivity(requirements: Requirements, rec: Recommendation, words: Wording,
     """Re-run the engine with each stated requirement one step lower and one step higher.
 
     With `replay`, the steps it can answer from the base run (variants.replayed: those the rules
-    see only as new weights, or a requirement dropped) are answered so, all of them: they cost a
-    ranking, not an engine run, so the cap on re-runs counts only the steps left for the engine.
+    see only as new weights, a requirement dropped, or a must made high that blocked nothing else)
+    are answered so. Those that touch no must cost a ranking and are all taken; the cap counts
+    the rest, whoever answers them.
 
     With `failing`, a no-fit in which every tool is excluded by a must is analysed cheaply: a
     variant can only give a fit by lifting an exclusion, so only the musts some tool fails are
@@ -66,13 +67,13 @@ def sensitivity(requirements: Requirements, rec: Recommendation, words: Wording,
     # largest changes of weight.
     weights: dict[str, float] = {str(k): v for k, v in words.messages.importance_weights.items()}
     cap = words.messages.what_if_cap(len(requirements.requirements))
-    touch_must = [i for i in range(len(steps)) if "must" in steps[i][1:]]
-    answered = _replayed(replay, variants, [i for i in range(len(steps)) if i not in set(touch_must)], pruned)
+    touch_must = {i for i in range(len(steps)) if "must" in steps[i][1:]}
+    answered = _replayed(replay, variants, [i for i in range(len(steps)) if i not in touch_must], pruned)
     order = sorted((i for i in range(len(steps)) if i not in answered), key=lambda i: (
-        "must" not in steps[i][1:], -abs(weights.get(steps[i][2], 0.0) - weights.get(steps[i][1], 0.0)), i))
+        i not in touch_must, -abs(weights.get(steps[i][2], 0.0) - weights.get(steps[i][1], 0.0)), i))
     kept = sorted(order[:cap])
     left_out = [steps[i] for i in order[cap:]]
-    answered.update(_replayed(replay, variants, [i for i in kept if "must" in steps[i][1:]], pruned))
+    answered.update(_replayed(replay, variants, [i for i in kept if i in touch_must], pruned))
     engine = [i for i in kept if i not in answered]
     rerun = dict(zip(engine, confirm([variants[i] for i in engine]), strict=True)) if engine else {}
     run = sorted({*answered, *kept})
